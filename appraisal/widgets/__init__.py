@@ -1,0 +1,256 @@
+"""The widget pattern every chapter uses.
+
+An :class:`Explorer` bundles
+
+* ``compute`` – a pure function from parameters to a result (lives in a computing
+  module such as :mod:`appraisal.simulate` or :mod:`appraisal.recompute`);
+* ``controls`` – a description of each parameter's control (:class:`Slider`,
+  :class:`IntSlider`, :class:`Choice`), not the widget itself;
+* ``draw`` – draws a result on a Matplotlib axes; ``summarize`` – turns a result
+  into a row of plain numbers for a table;
+* ``presets`` – a few labelled parameter sets for the static view.
+
+Three thin functions use it: :func:`build` makes the live ipywidgets view (needs a
+kernel), :func:`static_table` and :func:`static_figure` show the same function over
+the presets for HTML and PDF readers, and :func:`callback` is exactly what one
+move of a control costs (the benchmarks time it).
+
+Topic modules in this package define factories decorated with :func:`register`, so
+the benchmarks and tests find every explorer without a list to keep up to date.
+"""
+
+from __future__ import annotations
+
+import importlib
+import io
+import math
+import pkgutil
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import matplotlib
+
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from .. import _checks as chk
+
+__all__ = [
+    "Slider",
+    "IntSlider",
+    "Choice",
+    "Preset",
+    "Explorer",
+    "register",
+    "all_explorers",
+    "defaults",
+    "callback",
+    "build",
+    "static_table",
+    "static_figure",
+    "sample_params",
+]
+
+
+@dataclass(frozen=True)
+class Slider:
+    """A float slider: ``min`` ≤ value ≤ ``max`` in steps of ``step``."""
+
+    min: float
+    max: float
+    step: float
+    value: float
+    label: str
+
+    def sample(self, rng: np.random.Generator) -> float:
+        k = int(round((self.max - self.min) / self.step))
+        return float(round(self.min + self.step * int(rng.integers(0, k + 1)), 10))
+
+
+@dataclass(frozen=True)
+class IntSlider:
+    """A whole-number slider."""
+
+    min: int
+    max: int
+    value: int
+    label: str
+    step: int = 1
+
+    def sample(self, rng: np.random.Generator) -> int:
+        return int(self.min + self.step * int(rng.integers(0, (self.max - self.min) // self.step + 1)))
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A drop-down: ``options`` maps the label shown to the value passed on."""
+
+    options: dict[str, Any]
+    value: Any
+    label: str
+
+    def sample(self, rng: np.random.Generator) -> Any:
+        vals = list(self.options.values())
+        return vals[int(rng.integers(0, len(vals)))]
+
+
+@dataclass(frozen=True)
+class Preset:
+    """A labelled set of parameters for the static view (others take their defaults)."""
+
+    label: str
+    params: dict[str, Any]
+
+
+@dataclass
+class Explorer:
+    """A pure computation with the description of its controls, drawing and presets."""
+
+    name: str
+    title: str
+    compute: Callable[..., Any]
+    controls: dict[str, Slider | IntSlider | Choice]
+    summarize: Callable[[Any], dict[str, Any]]
+    draw: Callable[[Any, Any], None] | None = None
+    presets: list[Preset] = field(default_factory=list)
+    fixed: dict[str, Any] = field(default_factory=dict)
+    figsize: tuple[float, float] = (6.0, 3.6)
+
+
+_REGISTRY: dict[str, Callable[[], Explorer]] = {}
+
+
+def register(factory: Callable[[], Explorer]) -> Callable[[], Explorer]:
+    """Decorator: record an explorer factory so benchmarks and tests find it."""
+    _REGISTRY[f"{factory.__module__}.{factory.__name__}"] = factory
+    return factory
+
+
+def all_explorers() -> dict[str, Callable[[], Explorer]]:
+    """Every registered explorer factory, after importing every topic module here."""
+    for mod in pkgutil.iter_modules(__path__):
+        importlib.import_module(f"{__name__}.{mod.name}")
+    return dict(sorted(_REGISTRY.items()))
+
+
+def defaults(explorer: Explorer) -> dict[str, Any]:
+    """Parameters at the controls' starting values, plus the fixed ones."""
+    return {**explorer.fixed, **{k: c.value for k, c in explorer.controls.items()}}
+
+
+def _params(explorer: Explorer, overrides: dict[str, Any]) -> dict[str, Any]:
+    unknown = set(overrides) - set(explorer.controls) - set(explorer.fixed)
+    if unknown:
+        allowed = ", ".join(sorted(set(explorer.controls) | set(explorer.fixed)))
+        raise ValueError(f"params={sorted(unknown)!r} is not allowed: {explorer.name} takes {allowed}.")
+    return {**defaults(explorer), **overrides}
+
+
+def sample_params(explorer: Explorer, seed: int) -> dict[str, Any]:
+    """Random control values (for benchmarks and property tests)."""
+    rng = np.random.default_rng(chk.seed("seed", seed))
+    return {**explorer.fixed, **{k: c.sample(rng) for k, c in explorer.controls.items()}}
+
+
+def _figure(explorer: Explorer, result: Any):
+    fig, ax = plt.subplots(figsize=explorer.figsize, layout="constrained")
+    explorer.draw(result, ax)
+    return fig
+
+
+def callback(explorer: Explorer, **params: Any) -> tuple[dict[str, Any], bytes | None]:
+    """What one move of a control does: compute, summarize, draw and render to PNG.
+
+    Returns the summary row and the PNG bytes (``None`` when the explorer has no
+    drawing). The figure is closed afterwards.
+    """
+    result = explorer.compute(**_params(explorer, params))
+    row = explorer.summarize(result)
+    png = None
+    if explorer.draw is not None:
+        fig = _figure(explorer, result)
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=72)
+        plt.close(fig)
+        png = buf.getvalue()
+    return row, png
+
+
+def _widget(name: str, spec):
+    import ipywidgets as w
+
+    style = {"description_width": "initial"}
+    layout = w.Layout(width="95%")
+    if isinstance(spec, Slider):
+        decimals = max(0, -int(math.floor(math.log10(spec.step)))) if spec.step < 1 else 0
+        return w.FloatSlider(value=spec.value, min=spec.min, max=spec.max, step=spec.step, description=spec.label,
+                             readout_format=f".{decimals}f", continuous_update=False, style=style, layout=layout)
+    if isinstance(spec, IntSlider):
+        return w.IntSlider(value=spec.value, min=spec.min, max=spec.max, step=spec.step, description=spec.label,
+                           continuous_update=False, style=style, layout=layout)
+    if isinstance(spec, Choice):
+        return w.Dropdown(options=list(spec.options.items()), value=spec.value, description=spec.label, style=style)
+    raise ValueError(f"controls[{name!r}]={spec!r} is not allowed: use Slider, IntSlider or Choice.")
+
+
+def build(explorer: Explorer):
+    """The live view: controls above, summary table and figure below (needs a kernel)."""
+    import ipywidgets as w
+    from IPython.display import display
+
+    controls = {k: _widget(k, spec) for k, spec in explorer.controls.items()}
+    out = w.Output()
+
+    def update(**params):
+        with out:
+            out.clear_output(wait=True)
+            try:
+                result = explorer.compute(**{**explorer.fixed, **params})
+            except ValueError as err:  # shown to the reader, not raised from a callback
+                print(f"These settings are not allowed: {err}")
+                return
+            display(pd.DataFrame([explorer.summarize(result)]).style.hide(axis="index"))
+            if explorer.draw is not None:
+                fig = _figure(explorer, result)
+                display(fig)
+                plt.close(fig)
+
+    # interactive_output calls ``update`` now and on every change; ``update`` draws into ``out``
+    w.interactive_output(update, controls)
+    return w.VBox([w.HTML(f"<b>{explorer.title}</b>"), *controls.values(), out])
+
+
+def static_table(explorer: Explorer, presets: list[Preset] | None = None) -> pd.DataFrame:
+    """The summary row for each preset, as one table (for HTML and PDF readers)."""
+    presets = explorer.presets if presets is None else presets
+    if not presets:
+        raise ValueError(f"presets={presets!r} is not allowed: {explorer.name} needs at least one preset.")
+    rows = []
+    for p in presets:
+        result = explorer.compute(**_params(explorer, p.params))
+        rows.append({"scenario": p.label, **explorer.summarize(result)})
+    return pd.DataFrame(rows).set_index("scenario")
+
+
+def static_figure(explorer: Explorer, presets: list[Preset] | None = None, ncols: int = 2, sharey: bool = True):
+    """One panel per preset, each drawn by ``explorer.draw`` and titled by the preset."""
+    presets = explorer.presets if presets is None else presets
+    if explorer.draw is None:
+        raise ValueError(f"explorer={explorer.name!r} is not allowed: it has no draw function for a figure.")
+    if not presets:
+        raise ValueError(f"presets={presets!r} is not allowed: {explorer.name} needs at least one preset.")
+    ncols = chk.integer("ncols", ncols, low=1)
+    ncols = min(ncols, len(presets))
+    nrows = math.ceil(len(presets) / ncols)
+    w, h = explorer.figsize
+    fig, axes = plt.subplots(nrows, ncols, figsize=(w * ncols * 0.85, h * nrows * 0.9), squeeze=False,
+                             sharey=sharey, layout="constrained")
+    for ax, p in zip(axes.flat, presets):
+        explorer.draw(explorer.compute(**_params(explorer, p.params)), ax)
+        drawn = ax.get_title()
+        ax.set_title(f"{p.label}\n{drawn}" if drawn else p.label, fontsize=10)
+    for ax in list(axes.flat)[len(presets):]:
+        ax.set_visible(False)
+    return fig

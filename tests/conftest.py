@@ -1,0 +1,29 @@
+"""Shared test fixtures."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import matplotlib
+import pytest
+
+matplotlib.use("Agg")
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def root() -> Path:
+    return ROOT
+
+
+@pytest.fixture()
+def data_copy(tmp_path, monkeypatch) -> Path:
+    """A private copy of data/ that a test may break; APPRAISAL_DATA_DIR points at it."""
+    import shutil
+
+    dest = tmp_path / "data"
+    shutil.copytree(ROOT / "data", dest)
+    monkeypatch.setenv("APPRAISAL_DATA_DIR", str(dest))
+    return dest
