@@ -136,3 +136,27 @@ def style_audit(table: pd.DataFrame, digits: int = 3):
         .map(lambda v: f"background-color: {colours.get(v, '')}", subset=["verdict"])
         .hide(axis="index")
     )
+
+
+def ratio_consistency(table: str, stem: str, label: str, level: float = 0.95) -> dict:
+    """Recompute a reported ratio's p from its interval, and its interval from its p.
+
+    Reads ``STEM``, ``STEM_lower``, ``STEM_upper`` and ``STEM_p`` from the reported-layout
+    table ``table`` in ``data/`` and returns one row (a dict of plain values) with the
+    standard error of the log ratio, the recomputed p, the printed p and the interval
+    recomputed from the printed p (Altman & Bland, BMJ 2011;343:d2304 and d2090).
+    """
+    from .data import printed, value
+    from .recompute import ratio_ci_from_p, test_from_ratio_ci
+
+    est, lo, hi = (value(table, f"{stem}{s}") for s in ("", "_lower", "_upper"))
+    r = test_from_ratio_ci(est, lo, hi, level)
+    back = ratio_ci_from_p(est, value(table, f"{stem}_p"), level)
+    return {
+        "result": label,
+        "estimate (95% CI)": f"{printed(table, stem)} ({printed(table, stem + '_lower')}–{printed(table, stem + '_upper')})",
+        "SE of log ratio": float(r.se),
+        "p recomputed": float(r.p),
+        "p printed": printed(table, f"{stem}_p"),
+        "95% CI recomputed from p": f"{back[0]:.2f}–{back[1]:.2f}",
+    }

@@ -106,3 +106,25 @@ def table(frame: pd.DataFrame, caption: str | None = None, digits: int = 3, inde
         raise ValueError(f"frame={type(frame).__name__} is not allowed: frame must be a pandas DataFrame.")
     chk.integer("digits", digits, low=0, high=12)
     return DisplayTable(frame, caption, digits, index)
+
+
+def forest(ax, labels, estimates, lowers, uppers, *, reference: float | None = None, log: bool = False,
+           xlabel: str = "", colour: str = COLOURS["treated"]) -> None:
+    """Draw estimates with their intervals as horizontal lines, one row per label (top to bottom)."""
+    labels = list(labels)
+    est, lo, hi = (list(map(float, v)) for v in (estimates, lowers, uppers))
+    if not len(labels) == len(est) == len(lo) == len(hi):
+        raise ValueError("labels, estimates, lowers and uppers are not allowed: they must have the same length.")
+    for i, (l, h) in enumerate(zip(lo, hi)):
+        if not l <= est[i] <= h:
+            raise ValueError(f"estimates[{i}]={est[i]} is not allowed: it must lie within [{l}, {h}].")
+    y = list(range(len(labels)))[::-1]
+    ax.hlines(y, lo, hi, color=colour, lw=2)
+    ax.plot(est, y, "o", color=colour)
+    if reference is not None:
+        ax.axvline(reference, color="k", lw=1, ls="--")
+    if log:
+        ax.set_xscale("log")
+    ax.set_yticks(y, labels)
+    ax.set_xlabel(xlabel)
+    ax.grid(axis="y", visible=False)

@@ -55,3 +55,15 @@ def test_audit_table_and_counts():
 def test_bad_input(call, pattern):
     with pytest.raises(ValueError, match=pattern):
         call()
+
+
+def test_ratio_consistency_mesems():
+    row = au.ratio_consistency("mesems2021_results", "rate_ratio", "MESEMS")
+    assert row["estimate (95% CI)"] == "0.94 (0.58–1.50)"
+    assert row["p recomputed"] == pytest.approx(0.7985, abs=5e-4)  # published 0.78
+    assert row["p printed"] == "0.78"
+
+
+def test_ratio_consistency_unknown_stem():
+    with pytest.raises(ValueError, match=r"quantity='nope' is not allowed"):
+        au.ratio_consistency("mesems2021_results", "nope", "x")

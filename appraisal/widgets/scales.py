@@ -30,12 +30,10 @@ def _draw(r, ax) -> None:
     colours = ["#c0392b" if s < DOMAIN_THRESHOLD else "#2e86c1" for s in scores]
     ax.barh(names, scores, color=colours)
     ax.axvline(DOMAIN_THRESHOLD - 0.5, color="k", ls="--", lw=1)
-    ax.text(DOMAIN_THRESHOLD - 0.6, 1.02, "← involved (below 9)", fontsize=8, ha="right", va="bottom",
-            transform=ax.get_xaxis_transform())
     ax.set_xlim(0, 12)
-    ax.set_xlabel("domain score (points of 12)")
+    ax.set_xlabel("domain score (points of 12); red: below 9")
     ax.set_ylim(len(names) - 0.5, -0.5)  # first domain on top (set, not toggled: safe with shared axes)
-    ax.set_title(f"ALSFRS-R {r.total}/48 → FT9 stage {r.stage}", fontsize=10)
+    ax.set_title(f"ALSFRS-R {r.total}/48, FT9 stage {r.stage}", fontsize=10)
 
 
 def _profile(bulbar, upper, lower, breathing) -> dict:
@@ -61,5 +59,5 @@ def ft9_explorer() -> Explorer:
         summarize=_summary,
         draw=_draw,
         presets=presets,
-        figsize=(5.0, 2.6),
+        figsize=(5.4, 3.0),
     )
