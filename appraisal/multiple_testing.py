@@ -1,0 +1,144 @@
+"""Many comparisons at once: family-wise error, Holm and Benjamini–Hochberg.
+
+A study that tests ``k`` outcomes at level ``alpha`` and reports whichever is
+"significant" has a much larger chance than ``alpha`` of reporting at least one
+finding when nothing changed. This module gives
+
+* :func:`fwer_independent` – the analytic family-wise error rate
+  ``1 − (1 − α)^k`` for ``k`` independent tests of true null hypotheses (the Šidák
+  identity; Šidák Z. J Am Stat Assoc 1967;62:626–633);
+* :func:`expected_false_positives` – ``k α``, the mean number of "significant"
+  results under the global null, whatever the correlation between tests;
+* :func:`n_comparisons` – markers × fluids × follow-up visits compared with baseline;
+* :func:`adjust`, :func:`holm`, :func:`benjamini_hochberg` – thin wrappers over
+  :func:`statsmodels.stats.multitest.multipletests` (Holm 1979; Benjamini and
+  Hochberg 1995) that return a tidy table;
+* :func:`holm_threshold_for_smallest` – the unadjusted p-value the smallest of ``k``
+  p-values must beat to survive Holm (and Bonferroni) at level ``alpha``: ``α / k``.
+
+All functions check their arguments and raise :class:`ValueError` naming the
+argument, its value and what is allowed.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+from statsmodels.stats.multitest import multipletests
+
+from . import _checks as chk
+
+__all__ = [
+    "METHODS",
+    "fwer_independent",
+    "expected_false_positives",
+    "n_comparisons",
+    "adjust",
+    "holm",
+    "benjamini_hochberg",
+    "holm_threshold_for_smallest",
+]
+
+#: Methods offered, mapped to the names statsmodels uses.
+METHODS = {"holm": "holm", "bh": "fdr_bh", "bonferroni": "bonferroni"}
+
+
+def fwer_independent(k: int, alpha: float = 0.05) -> float:
+    """Chance of at least one p < ``alpha`` among ``k`` independent tests when every null is true.
+
+    ``1 − (1 − α)^k`` (each p-value is uniform on (0, 1) under its null and the
+    tests are independent).
+
+    >>> round(fwer_independent(10, 0.05), 4)
+    0.4013
+    """
+    k = chk.integer("k", k, low=1)
+    alpha = chk.probability("alpha", alpha)
+    return float(1.0 - (1.0 - alpha) ** k)
+
+
+def expected_false_positives(k: int, alpha: float = 0.05) -> float:
+    """Mean number of p < ``alpha`` among ``k`` true null hypotheses: ``k α``.
+
+    Holds for any correlation between the tests (linearity of expectation), so
+    correlation changes how the false positives cluster, not how many there are
+    on average.
+    """
+    k = chk.integer("k", k, low=1)
+    alpha = chk.probability("alpha", alpha)
+    return float(k * alpha)
+
+
+def n_comparisons(markers: int, fluids: int = 1, follow_up_visits: int = 1) -> int:
+    """Number of before–after tests: each marker, in each fluid, at each follow-up visit vs baseline.
+
+    >>> n_comparisons(10, fluids=2, follow_up_visits=3)
+    60
+    """
+    markers = chk.integer("markers", markers, low=1)
+    fluids = chk.integer("fluids", fluids, low=1)
+    follow_up_visits = chk.integer("follow_up_visits", follow_up_visits, low=1)
+    return markers * fluids * follow_up_visits
+
+
+def _pvalues(pvalues) -> np.ndarray:
+    try:
+        p = np.asarray(pvalues, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError(f"pvalues={pvalues!r} is not allowed: pvalues must be a sequence of numbers in [0, 1].") from None
+    if p.ndim != 1 or p.size == 0:
+        raise ValueError(f"pvalues={pvalues!r} is not allowed: pvalues must be a non-empty one-dimensional sequence.")
+    bad = ~np.isfinite(p) | (p < 0) | (p > 1)
+    if bad.any():
+        raise ValueError(
+            f"pvalues={pvalues!r} is not allowed: every p-value must be a finite number in [0, 1] "
+            f"(first offending value {float(p[bad][0])!r} at position {int(np.flatnonzero(bad)[0])})."
+        )
+    return p
+
+
+def adjust(pvalues: Sequence[float], method: str = "holm", alpha: float = 0.05,
+           labels: Sequence[str] | None = None) -> pd.DataFrame:
+    """Adjusted p-values and decisions for a set of tests, computed by statsmodels.
+
+    ``method`` is ``"holm"`` (Holm's step-down procedure: controls the family-wise
+    error rate), ``"bh"`` (Benjamini–Hochberg: controls the false discovery rate
+    under independence or positive dependence) or ``"bonferroni"``. Returns a
+    table in the order given, with columns ``test``, ``p``, ``p_adjusted`` and
+    ``significant`` (as statsmodels decides it: adjusted p ≤ ``alpha``).
+    """
+    p = _pvalues(pvalues)
+    chk.one_of("method", method, list(METHODS))
+    alpha = chk.probability("alpha", alpha)
+    if labels is None:
+        labels = [f"test {i + 1}" for i in range(p.size)]
+    labels = list(labels)
+    if len(labels) != p.size:
+        raise ValueError(f"labels={labels!r} is not allowed: labels must have one entry per p-value ({p.size}).")
+    reject, p_adj, _, _ = multipletests(p, alpha=alpha, method=METHODS[method])
+    return pd.DataFrame({"test": labels, "p": p, "p_adjusted": p_adj.astype(float), "significant": reject.astype(bool)})
+
+
+def holm(pvalues: Sequence[float], alpha: float = 0.05, labels: Sequence[str] | None = None) -> pd.DataFrame:
+    """Holm's step-down adjustment (Holm 1979) via statsmodels; see :func:`adjust`."""
+    return adjust(pvalues, "holm", alpha, labels)
+
+
+def benjamini_hochberg(pvalues: Sequence[float], alpha: float = 0.05,
+                       labels: Sequence[str] | None = None) -> pd.DataFrame:
+    """Benjamini–Hochberg false-discovery-rate adjustment (1995) via statsmodels; see :func:`adjust`."""
+    return adjust(pvalues, "bh", alpha, labels)
+
+
+def holm_threshold_for_smallest(k: int, alpha: float = 0.05) -> float:
+    """The unadjusted p-value the smallest of ``k`` p-values must be below to survive Holm: ``α / k``.
+
+    Holm's first step compares the smallest p-value with ``α / k``, exactly as
+    Bonferroni does; a result with only a bound (for example "p < 0.01") is
+    certain to survive only when the bound is at most ``α / k``.
+    """
+    k = chk.integer("k", k, low=1)
+    alpha = chk.probability("alpha", alpha)
+    return float(alpha / k)

@@ -1,0 +1,225 @@
+"""Null model of a before–after biomarker study that tests many markers.
+
+Each simulated study has ``n`` patients measured at baseline and at follow-up on
+``k`` markers. Within a patient the markers share a common correlation ``rho``
+(an equicorrelated multivariate normal); each marker's follow-up value is
+correlated with its baseline value (``time_correlation``). Nothing changes on
+average between the visits (unless ``effect`` is set for the first marker), so
+every "significant" change is a false positive. Each marker is tested with a
+paired test (scipy's paired t-test, or the Wilcoxon signed-rank test), as a
+one-arm study comparing month 3 with month 0 would do.
+
+Why the baseline–follow-up correlation does not matter under the null: with
+baseline ``X ~ N(0, R)`` and follow-up ``Y = r X + sqrt(1 − r²) E`` (``E ~ N(0, R)``
+independent), the change ``Y − X`` is ``N(0, 2(1 − r) R)``: the same correlation
+``R`` between markers, only rescaled, and the paired tests are scale-free.
+
+Everything is vectorized over ``n_sims`` studies at once and seeded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import stats
+
+from .. import _checks as chk
+from . import rng
+
+__all__ = [
+    "TESTS",
+    "min_correlation",
+    "check_correlation",
+    "equicorrelation",
+    "correlated_normals",
+    "NullStudies",
+    "simulate_prepost",
+    "simulate_changes",
+    "FamilyError",
+    "family_error",
+]
+
+TESTS = ("t", "wilcoxon")
+
+
+def min_correlation(k: int) -> float:
+    """Smallest common correlation for which ``k`` equicorrelated variables exist: ``−1/(k − 1)``.
+
+    The equicorrelation matrix ``(1 − ρ) I + ρ J`` has eigenvalues ``1 + (k − 1) ρ``
+    (once) and ``1 − ρ`` (``k − 1`` times), so it is positive definite exactly
+    when ``−1/(k − 1) < ρ < 1``. For ``k = 1`` the bound is −1.
+    """
+    k = chk.integer("k", k, low=1)
+    return -1.0 if k == 1 else -1.0 / (k - 1)
+
+
+def check_correlation(k: int, rho: float) -> float:
+    """Return ``rho`` if ``k`` markers can share it (positive definite), else raise ValueError."""
+    k = chk.integer("k", k, low=1)
+    rho = chk.number("rho", rho)
+    low = min_correlation(k)
+    if not (low < rho < 1.0):
+        raise ValueError(
+            f"rho={rho!r} is not allowed: with k={k} markers a common correlation must be in "
+            f"({low:.4g}, 1) so that the correlation matrix is positive definite."
+        )
+    return rho
+
+
+def equicorrelation(k: int, rho: float) -> np.ndarray:
+    """The ``k × k`` correlation matrix with ones on the diagonal and ``rho`` elsewhere (checked)."""
+    rho = check_correlation(k, rho)
+    k = int(k)
+    return (1.0 - rho) * np.eye(k) + rho * np.ones((k, k))
+
+
+def correlated_normals(size: tuple[int, ...], k: int, rho: float, generator: np.random.Generator) -> np.ndarray:
+    """Standard normals of shape ``size + (k,)`` whose last axis is equicorrelated with ``rho``."""
+    cholesky = np.linalg.cholesky(equicorrelation(k, rho))
+    return generator.standard_normal((*size, int(k))) @ cholesky.T
+
+
+@dataclass(frozen=True)
+class NullStudies:
+    """P-values of ``n_sims`` simulated studies (rows) × ``k`` markers (columns), with the settings."""
+
+    pvalues: np.ndarray
+    n: int
+    k: int
+    rho: float
+    test: str
+    effect: float
+    seed: int
+
+    @property
+    def n_sims(self) -> int:
+        return int(self.pvalues.shape[0])
+
+    def significant(self, alpha: float = 0.05) -> np.ndarray:
+        """Boolean array: which marker is "significant" (p < ``alpha``) in which study."""
+        alpha = chk.probability("alpha", alpha)
+        return self.pvalues < alpha
+
+    def n_significant(self, alpha: float = 0.05) -> np.ndarray:
+        """Number of "significant" markers in each simulated study."""
+        return self.significant(alpha).sum(axis=1)
+
+    def fwer(self, alpha: float = 0.05) -> float:
+        """Share of studies with at least one p < ``alpha`` (the family-wise error rate under the null)."""
+        return float(self.significant(alpha).any(axis=1).mean())
+
+    def fwer_se(self, alpha: float = 0.05) -> float:
+        """Monte Carlo standard error of :meth:`fwer`: ``sqrt(f (1 − f) / n_sims)``."""
+        f = self.fwer(alpha)
+        return float(np.sqrt(f * (1.0 - f) / self.n_sims))
+
+    def fwer_by_markers(self, alpha: float = 0.05) -> np.ndarray:
+        """Family-wise error when only the first ``j`` markers are tested, for ``j = 1 … k``."""
+        return np.logical_or.accumulate(self.significant(alpha), axis=1).mean(axis=0)
+
+    def share_exactly(self, count: int, alpha: float = 0.05) -> float:
+        """Share of studies with exactly ``count`` markers at p < ``alpha``."""
+        count = chk.integer("count", count, low=0, high=self.k)
+        return float((self.n_significant(alpha) == count).mean())
+
+    def mean_false_positives(self, alpha: float = 0.05) -> float:
+        """Mean number of p < ``alpha`` per study (close to ``k α`` under the null)."""
+        return float(self.n_significant(alpha).mean())
+
+
+def simulate_prepost(n: int = 15, k: int = 10, rho: float = 0.0, n_sims: int = 2000, seed: int = 0,
+                     time_correlation: float = 0.5, test: str = "t", effect: float = 0.0) -> NullStudies:
+    """Simulate ``n_sims`` one-arm before–after studies and test every marker.
+
+    Parameters
+    ----------
+    n : patients per study (≥ 3: a paired test needs at least two differences and a spread).
+    k : markers per study (≥ 1).
+    rho : common correlation between markers within a patient, in ``(−1/(k − 1), 1)``.
+    n_sims : number of simulated studies (1 … 200 000).
+    seed : seed for :func:`appraisal.simulate.rng`.
+    time_correlation : correlation between a marker's baseline and follow-up values, in [0, 1).
+    test : ``"t"`` (paired t-test, :func:`scipy.stats.ttest_rel`) or ``"wilcoxon"``
+        (signed-rank test, :func:`scipy.stats.wilcoxon`).
+    effect : true mean change of the FIRST marker, in standard deviations of the
+        change (0 = the global null; other markers never change).
+    """
+    n = chk.integer("n", n, low=3)
+    k = chk.integer("k", k, low=1)
+    rho = check_correlation(k, rho)
+    n_sims = chk.integer("n_sims", n_sims, low=1, high=200_000)
+    seed = chk.seed("seed", seed)
+    r = chk.in_range("time_correlation", time_correlation, 0.0, 1.0, high_inclusive=False)
+    chk.one_of("test", test, TESTS)
+    effect = chk.number("effect", effect)
+
+    g = rng(seed)
+    before = correlated_normals((n_sims, n), k, rho, g)
+    after = r * before + np.sqrt(1.0 - r * r) * correlated_normals((n_sims, n), k, rho, g)
+    if effect:
+        after[..., 0] += effect * np.sqrt(2.0 * (1.0 - r))  # sd of the change is sqrt(2(1 − r))
+    if test == "t":
+        p = stats.ttest_rel(after, before, axis=1).pvalue
+    else:
+        p = stats.wilcoxon(after - before, axis=1).pvalue
+    p = np.asarray(p, dtype=float)
+    if not np.isfinite(p).all():  # cannot happen with continuous data; never let NaN travel on
+        raise ValueError(f"test={test!r} is not allowed here: it returned non-finite p-values for n={n}.")
+    return NullStudies(pvalues=p, n=n, k=k, rho=rho, test=test, effect=effect, seed=seed)
+
+
+def simulate_changes(n: int = 15, k: int = 10, rho: float = 0.0, n_sims: int = 2000, seed: int = 0) -> NullStudies:
+    """The same null model as :func:`simulate_prepost` with the t-test, drawing only the changes.
+
+    Under the null the change ``follow-up − baseline`` is an equicorrelated normal
+    vector (see the module note), and the paired t-test of the two visits is the
+    one-sample t-test of the changes (:func:`scipy.stats.ttest_1samp`). Drawing the
+    changes directly halves the random numbers, which keeps the widget fast; the
+    p-values have the same distribution as those of :func:`simulate_prepost`.
+    """
+    n = chk.integer("n", n, low=3)
+    k = chk.integer("k", k, low=1)
+    rho = check_correlation(k, rho)
+    n_sims = chk.integer("n_sims", n_sims, low=1, high=200_000)
+    seed = chk.seed("seed", seed)
+    change = correlated_normals((n_sims, n), k, rho, rng(seed))
+    p = np.asarray(stats.ttest_1samp(change, 0.0, axis=1).pvalue, dtype=float)
+    return NullStudies(pvalues=p, n=n, k=k, rho=rho, test="t", effect=0.0, seed=seed)
+
+
+@dataclass(frozen=True)
+class FamilyError:
+    """Summary of a null simulation at one significance level (what the widget shows)."""
+
+    n: int
+    k: int
+    rho: float
+    alpha: float
+    n_sims: int
+    fwer: float
+    fwer_se: float
+    fwer_independent: float
+    fwer_by_markers: np.ndarray
+    mean_false_positives: float
+    share_exactly_one: float
+
+
+def family_error(n: int = 15, k: int = 10, rho: float = 0.0, alpha: float = 0.05, n_sims: int = 1000,
+                 seed: int = 2024) -> FamilyError:
+    """Family-wise error of ``k`` paired t-tests on ``n`` patients under the null, simulated and analytic.
+
+    Simulated with :func:`simulate_changes` (fast, same distribution as :func:`simulate_prepost`).
+    ``fwer_independent`` is ``1 − (1 − α)^k`` (:func:`appraisal.multiple_testing.fwer_independent`),
+    the value the simulation should approach when ``rho = 0``.
+    """
+    from ..multiple_testing import fwer_independent
+
+    alpha = chk.probability("alpha", alpha)
+    sims = simulate_changes(n=n, k=k, rho=rho, n_sims=n_sims, seed=seed)
+    return FamilyError(
+        n=sims.n, k=sims.k, rho=sims.rho, alpha=alpha, n_sims=sims.n_sims,
+        fwer=sims.fwer(alpha), fwer_se=sims.fwer_se(alpha), fwer_independent=fwer_independent(sims.k, alpha),
+        fwer_by_markers=sims.fwer_by_markers(alpha), mean_false_positives=sims.mean_false_positives(alpha),
+        share_exactly_one=sims.share_exactly(1, alpha),
+    )

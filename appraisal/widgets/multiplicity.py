@@ -1,0 +1,83 @@
+"""Explorer for the biomarker-preprint chapter: how many false positives do many markers give?
+
+The reader chooses the number of markers tested before and after treatment, their
+common correlation, the significance level and the number of patients; the
+explorer simulates studies in which nothing changes
+(:func:`appraisal.simulate.multiplicity.family_error`) and shows the chance of at
+least one "significant" marker as markers are added, next to the analytic curve for
+independent tests, ``1 − (1 − α)^k``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.ticker import MaxNLocator
+
+from ..multiple_testing import fwer_independent
+from ..plots import COLOURS
+from ..simulate.multiplicity import FamilyError, family_error
+from . import Choice, Explorer, IntSlider, Preset, Slider, register
+
+
+def _summary(r: FamilyError) -> dict:
+    return {
+        "markers k": r.k,
+        "correlation ρ": round(r.rho, 2),
+        "α": r.alpha,
+        "patients n": r.n,
+        "P(≥1 p<α), simulated": round(r.fwer, 3),
+        "Monte Carlo SE": round(r.fwer_se, 3),
+        "1−(1−α)^k (independent)": round(r.fwer_independent, 3),
+        "mean false positives": round(r.mean_false_positives, 2),
+        "P(exactly one)": round(r.share_exactly_one, 3),
+    }
+
+
+def _draw(r: FamilyError, ax) -> None:
+    fig = ax.figure
+    if len(fig.axes) == 1:
+        # a lone panel (the live widget) gets fixed margins: the constrained-layout solver
+        # costs about as much as the rest of the callback; the multi-panel static view keeps it
+        fig.set_layout_engine("none")
+        ax.set_position([0.17, 0.15, 0.80, 0.74])
+    j = np.arange(1, r.k + 1)
+    analytic = [fwer_independent(int(i), r.alpha) for i in j]
+    ax.plot(j, analytic, color=COLOURS["null"], ls="--", lw=1.5, label="independent: 1−(1−α)^k")
+    ax.plot(j, r.fwer_by_markers, color=COLOURS["observed"], marker="o", ms=3, lw=1.5,
+            label=f"simulated, ρ = {r.rho:.2f}")
+    ax.axhline(r.alpha, color="k", lw=0.8, ls=":", label=f"α = {r.alpha:g}")
+    ax.set_xlim(0.5, max(r.k, 2) + 0.5)
+    ax.set_ylim(0, 1)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlabel("number of markers tested (k)")
+    ax.set_ylabel("P(at least one p < α)\nwhen nothing changes")
+    ax.legend(loc="upper left", fontsize=8, frameon=False)
+    ax.set_title(f"{r.k} markers, n = {r.n}: {100 * r.fwer:.0f}% of null studies find ≥ 1", fontsize=10)
+
+
+@register
+def multiplicity_explorer() -> Explorer:
+    """Markers, correlation, α and n → family-wise error of a one-arm before–after study."""
+    controls = {
+        "k": IntSlider(1, 30, 10, "markers tested (k)"),
+        "rho": Slider(0.0, 0.9, 0.1, 0.0, "correlation between markers (ρ)"),
+        "alpha": Choice({"0.05": 0.05, "0.01": 0.01}, 0.05, "significance level α"),
+        "n": IntSlider(5, 30, 15, "patients (n)"),
+    }
+    presets = [
+        Preset("10 independent markers", {"k": 10, "rho": 0.0}),
+        Preset("10 markers, ρ = 0.5", {"k": 10, "rho": 0.5}),
+        Preset("30 independent markers", {"k": 30, "rho": 0.0}),
+        Preset("30 markers, α = 0.01", {"k": 30, "rho": 0.0, "alpha": 0.01}),
+    ]
+    return Explorer(
+        name="multiplicity_explorer",
+        title="How often does a study in which nothing changes find a 'significant' marker?",
+        compute=family_error,
+        controls=controls,
+        summarize=_summary,
+        draw=_draw,
+        presets=presets,
+        fixed={"n_sims": 800, "seed": 2024},
+        figsize=(5.6, 3.4),
+    )

@@ -1,0 +1,134 @@
+"""appraisal.simulate.multiplicity: limiting cases, analytic agreement, determinism, bad input."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from appraisal import multiple_testing as mt
+from appraisal.simulate import multiplicity as sm
+
+
+def test_equicorrelation_matrix_and_bounds():
+    r = sm.equicorrelation(4, 0.3)
+    assert r.shape == (4, 4) and np.allclose(np.diag(r), 1) and r[0, 1] == pytest.approx(0.3)
+    assert np.linalg.eigvalsh(r).min() > 0
+    assert sm.min_correlation(5) == pytest.approx(-0.25)
+    assert sm.min_correlation(1) == -1.0
+    # just inside the bound is fine; on it is not
+    sm.equicorrelation(5, -0.249)
+    with pytest.raises(ValueError, match=r"rho=-0.25 is not allowed: with k=5 markers .* \(-0.25, 1\)"):
+        sm.equicorrelation(5, -0.25)
+
+
+def test_correlated_normals_have_the_asked_correlation():
+    z = sm.correlated_normals((40_000,), 3, 0.6, np.random.default_rng(1))
+    c = np.corrcoef(z, rowvar=False)
+    # Monte Carlo SE of a correlation near 0.6 with 40 000 draws is about 0.003
+    assert c[0, 1] == pytest.approx(0.6, abs=0.02) and c[1, 2] == pytest.approx(0.6, abs=0.02)
+
+
+def test_independent_null_fwer_near_analytic():
+    # 20 000 null studies of 10 independent markers: MC SE ~ 0.0035, tolerance 4 SE
+    s = sm.simulate_prepost(n=15, k=10, rho=0.0, n_sims=20_000, seed=11)
+    assert s.fwer(0.05) == pytest.approx(mt.fwer_independent(10, 0.05), abs=4 * s.fwer_se(0.05))
+    assert s.fwer(0.01) == pytest.approx(mt.fwer_independent(10, 0.01), abs=0.01)
+    # each marker alone is a valid test at 5%
+    assert s.significant(0.05).mean(axis=0) == pytest.approx(np.full(10, 0.05), abs=0.012)
+    assert s.mean_false_positives(0.05) == pytest.approx(mt.expected_false_positives(10, 0.05), abs=0.03)
+
+
+def test_changes_shortcut_agrees_with_full_prepost_model():
+    a = sm.simulate_prepost(n=15, k=8, rho=0.4, n_sims=10_000, seed=3)
+    b = sm.simulate_changes(n=15, k=8, rho=0.4, n_sims=10_000, seed=4)
+    se = np.hypot(a.fwer_se(), b.fwer_se())
+    assert abs(a.fwer() - b.fwer()) < 4 * se
+
+
+def test_time_correlation_does_not_change_null_pvalues_much():
+    a = sm.simulate_prepost(n=15, k=5, n_sims=8000, seed=2, time_correlation=0.0)
+    b = sm.simulate_prepost(n=15, k=5, n_sims=8000, seed=2, time_correlation=0.9)
+    assert abs(a.fwer() - b.fwer()) < 4 * np.hypot(a.fwer_se(), b.fwer_se())
+
+
+def test_one_marker_is_a_plain_test():
+    s = sm.simulate_prepost(n=15, k=1, n_sims=20_000, seed=5)
+    assert s.fwer(0.05) == pytest.approx(0.05, abs=0.006)
+    assert s.fwer_by_markers().shape == (1,)
+
+
+def test_near_perfect_correlation_behaves_like_one_test():
+    s = sm.simulate_changes(n=15, k=20, rho=0.999, n_sims=10_000, seed=6)
+    assert s.fwer(0.05) == pytest.approx(0.05, abs=0.02)
+    # and correlation lowers the FWER below the independent value
+    assert s.fwer(0.05) < mt.fwer_independent(20, 0.05) - 0.3
+
+
+def test_fwer_by_markers_is_monotone_and_ends_at_fwer():
+    s = sm.simulate_changes(n=15, k=12, rho=0.2, n_sims=3000, seed=7)
+    curve = s.fwer_by_markers()
+    assert np.all(np.diff(curve) >= 0) and curve[-1] == pytest.approx(s.fwer())
+
+
+def test_large_effect_is_always_found_and_wilcoxon_runs():
+    s = sm.simulate_prepost(n=15, k=3, n_sims=500, seed=8, effect=3.0)
+    assert s.significant(0.05)[:, 0].mean() > 0.99
+    assert s.significant(0.05)[:, 1:].mean() == pytest.approx(0.05, abs=0.03)
+    w = sm.simulate_prepost(n=15, k=4, n_sims=1500, seed=9, test="wilcoxon")
+    assert w.pvalues.shape == (1500, 4) and np.isfinite(w.pvalues).all()
+    assert w.significant(0.05).mean() == pytest.approx(0.05, abs=0.015)
+
+
+def test_deterministic_with_seed():
+    a = sm.simulate_prepost(n=10, k=4, n_sims=200, seed=42)
+    b = sm.simulate_prepost(n=10, k=4, n_sims=200, seed=42)
+    assert np.array_equal(a.pvalues, b.pvalues)
+    assert sm.family_error(k=5, seed=1) .fwer == sm.family_error(k=5, seed=1).fwer
+
+
+def test_family_error_summary():
+    f = sm.family_error(n=15, k=10, rho=0.0, alpha=0.05, n_sims=4000, seed=2)
+    assert f.fwer_independent == pytest.approx(mt.fwer_independent(10, 0.05))
+    assert f.fwer == pytest.approx(f.fwer_independent, abs=4 * f.fwer_se)
+    assert len(f.fwer_by_markers) == 10 and 0 <= f.share_exactly_one <= f.fwer
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"n": 2}, r"n=2 is not allowed"),
+        ({"n": 15.5}, r"n=15.5 is not allowed"),
+        ({"k": 0}, r"k=0 is not allowed"),
+        ({"rho": 1.0}, r"rho=1.0 is not allowed"),
+        ({"rho": -1.2}, r"rho=-1.2 is not allowed"),
+        ({"k": 10, "rho": -0.2}, r"rho=-0.2 is not allowed: with k=10 markers"),
+        ({"rho": float("nan")}, r"rho=nan is not allowed"),
+        ({"n_sims": 0}, r"n_sims=0 is not allowed"),
+        ({"seed": -1}, r"seed=-1 is not allowed"),
+        ({"time_correlation": 1.0}, r"time_correlation=1.0 is not allowed"),
+        ({"time_correlation": -0.1}, r"time_correlation=-0.1 is not allowed"),
+        ({"test": "z"}, r"test='z' is not allowed"),
+        ({"effect": float("inf")}, r"effect=inf is not allowed"),
+    ],
+)
+def test_simulate_prepost_refuses_bad_input(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        sm.simulate_prepost(**{"n_sims": 10, **kwargs})
+
+
+@pytest.mark.parametrize(
+    "call, match",
+    [
+        (lambda: sm.simulate_changes(n=1), r"n=1 is not allowed"),
+        (lambda: sm.simulate_changes(k=3, rho=-0.6), r"rho=-0.6 is not allowed"),
+        (lambda: sm.family_error(alpha=0.0), r"alpha=0.0 is not allowed"),
+        (lambda: sm.family_error(alpha=1.0), r"alpha=1.0 is not allowed"),
+        (lambda: sm.min_correlation(0), r"k=0 is not allowed"),
+        (lambda: sm.check_correlation(3, "0.2"), r"rho='0.2' is not allowed"),
+        (lambda: sm.simulate_changes(n_sims=10).share_exactly(11), r"count=11 is not allowed"),
+        (lambda: sm.simulate_changes(n_sims=10).fwer(1.5), r"alpha=1.5 is not allowed"),
+    ],
+)
+def test_other_functions_refuse_bad_input(call, match):
+    with pytest.raises(ValueError, match=match):
+        call()
