@@ -1,0 +1,132 @@
+"""The debamestrocel (NurOwn) phase 3 in ALS: what its printed numbers allow us to recompute.
+
+Reads ``data/debamestrocel_results`` (the publication, Cudkowicz et al. 2022, and the
+company's 2020 topline press release) and uses :mod:`appraisal.twobytwo` to
+
+* rebuild the responder counts behind the printed percentages (whole trial; the
+  subgroup with baseline ALSFRS-R ≥ 35, whose arm sizes are not printed);
+* recompute unadjusted odds ratios, intervals and p-values and set them beside the
+  published ones (:func:`audit_checks`);
+* test whether the subgroup differs from the rest of the trial (interaction), and
+  compute the power the trial had for its design assumption and for the subgroup.
+
+All functions are pure readers of ``data/``; nothing here is retyped from a paper.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from . import data
+from .audit import Check
+from .twobytwo import (
+    OddsRatio,
+    consistent_splits,
+    implied_odds_ratio,
+    interaction_test,
+    odds_ratio_2x2,
+    power_two_proportions,
+    two_arm_tables,
+)
+
+TABLE = "debamestrocel_results"
+
+__all__ = ["TABLE", "whole_trial", "subgroup", "press_tables", "complement", "audit_checks", "power_summary"]
+
+
+def _v(q: str):
+    return data.value(TABLE, q)
+
+
+def _p(q: str) -> str:
+    return data.printed(TABLE, q)
+
+
+def whole_trial() -> pd.DataFrame:
+    """Responder tables consistent with the whole-trial percentages, publication and press release."""
+    n1, n2 = _v("n_msc"), _v("n_placebo")
+    pub = two_arm_tables(_p("responders_msc_pct"), n1, _p("responders_placebo_pct"), n2).assign(source="publication (33% vs 28%)")
+    press = two_arm_tables(_p("press_responders_msc_pct"), n1, _p("press_responders_placebo_pct"), n2).assign(source="press release (34.7% vs 27.7%)")
+    return pd.concat([pub, press], ignore_index=True)
+
+
+def subgroup() -> pd.DataFrame:
+    """Every split of the subgroup (n printed, arms not) consistent with its percentages."""
+    n = _v("subgroup_n")
+    pub = consistent_splits(n, _p("subgroup_responders_msc_pct"), _p("subgroup_responders_placebo_pct")).assign(source="publication (35% vs 16%)")
+    press = consistent_splits(n, _p("press_subgroup_responders_msc_pct"), _p("press_subgroup_responders_placebo_pct")).assign(source="press release (34.6% vs 15.6%)")
+    return pd.concat([pub, press], ignore_index=True)
+
+
+def press_tables() -> tuple[OddsRatio, OddsRatio]:
+    """The whole-trial and subgroup tables pinned down by the press release's one-decimal percentages.
+
+    Raises ``ValueError`` if the printed figures do not pin a single table (they do:
+    33/95 vs 26/94, and 9/26 vs 5/32).
+    """
+    w = two_arm_tables(_p("press_responders_msc_pct"), _v("n_msc"), _p("press_responders_placebo_pct"), _v("n_placebo"))
+    s = consistent_splits(_v("subgroup_n"), _p("press_subgroup_responders_msc_pct"), _p("press_subgroup_responders_placebo_pct"))
+    if len(w) != 1 or len(s) != 1:
+        raise ValueError(f"press release figures fit {len(w)} whole-trial and {len(s)} subgroup tables; expected exactly one each.")
+    a, b = w.iloc[0], s.iloc[0]
+    return (odds_ratio_2x2(int(a.k1), int(a.n1), int(a.k2), int(a.n2)),
+            odds_ratio_2x2(int(b.k1), int(b.n1), int(b.k2), int(b.n2)))
+
+
+def complement() -> OddsRatio:
+    """Patients outside the subgroup (baseline ALSFRS-R < 35): whole trial minus subgroup, press-release counts."""
+    w, s = press_tables()
+    return odds_ratio_2x2(w.k1 - s.k1, w.n1 - s.n1, w.k2 - s.k2, w.n2 - s.n2)
+
+
+def audit_checks() -> list[Check]:
+    """Published numbers beside their recomputation (unadjusted, from rebuilt counts)."""
+    loc_pub = data.reported(TABLE).loc["odds_ratio", "location"]
+    loc_press = data.reported(TABLE).loc["press_responders_p", "location"]
+    n1, n2 = _v("n_msc"), _v("n_placebo")
+    whole = whole_trial()
+    pub = whole[whole.source.str.startswith("publication")].iloc[0]
+    press_w, press_s = press_tables()
+    sub = subgroup()
+    sub_pub = sub[sub.source.str.startswith("publication")]
+    rest = complement()
+    return [
+        Check("treated, both arms", _p("n_treated_total"), n1 + n2, f"{n1} + {n2}", loc_pub),
+        Check("responders, debamestrocel (publication)", _p("responders_msc_pct"), pub.pct1, f"100 × {pub.k1}/{n1}", loc_pub,
+              note="the only count of 95 that rounds to this percentage"),
+        Check("responders, placebo (publication)", _p("responders_placebo_pct"), pub.pct2, f"100 × {pub.k2}/{n2}", loc_pub),
+        Check("responders, debamestrocel (press release)", _p("press_responders_msc_pct"), press_w.pct1, f"100 × {press_w.k1}/{n1}", loc_press),
+        Check("publication 33% vs press release 34.7% (same arm)", _p("responders_msc_pct"), press_w.pct1,
+              "press-release percentage, rounded as the publication rounds", loc_pub,
+              note=f"{press_w.k1 - pub.k1} responders apart: the two reports do not describe the same count"),
+        Check("odds ratio, whole trial", _p("odds_ratio"), pub.odds_ratio, f"unadjusted, {pub.k1}/{n1} vs {pub.k2}/{n2}", loc_pub,
+              note="the paper's estimate may come from a model with covariates; not reproducible from percentages alone"),
+        Check("odds ratio, whole trial (press counts)", _p("odds_ratio"), press_w.odds_ratio, f"unadjusted, {press_w.k1}/{n1} vs {press_w.k2}/{n2}", loc_pub),
+        Check("p, whole trial", _p("odds_ratio_p"), pub.p_wald, f"Wald test of the log odds ratio, {pub.k1}/{n1} vs {pub.k2}/{n2}", loc_pub),
+        Check("p, whole trial (press release)", _p("press_responders_p"), press_w.p_wald, f"Wald test, {press_w.k1}/{n1} vs {press_w.k2}/{n2}", loc_press,
+              note="the press release's p matches the publication's, not these counts"),
+        Check("subgroup: splits of n = 58 fitting 35% and 16%", None, None, f"{len(sub_pub)} splits fit", loc_pub,
+              note="arm sizes are not printed; see the table of splits"),
+        Check("subgroup percentages (press release vs publication)", _p("subgroup_responders_msc_pct"), press_s.pct1,
+              f"100 × {press_s.k1}/{press_s.n1} (press release)", loc_press),
+        Check("subgroup odds ratio", _p("subgroup_odds_ratio"), press_s.odds_ratio,
+              f"unadjusted, {press_s.k1}/{press_s.n1} vs {press_s.k2}/{press_s.n2}", loc_pub,
+              note="implied by 35% vs 16% alone: " + f"{implied_odds_ratio(_v('subgroup_responders_msc_pct'), _v('subgroup_responders_placebo_pct')):.2f}"),
+        Check("subgroup p", _p("subgroup_odds_ratio_p"), press_s.p_fisher, f"Fisher's exact test, {press_s.k1}/{press_s.n1} vs {press_s.k2}/{press_s.n2}", loc_pub,
+              note=f"Wald p {press_s.p_wald:.2f}; outside the subgroup the odds ratio is {rest.odds_ratio:.2f}"),
+    ]
+
+
+def power_summary(alpha: float = 0.05) -> pd.DataFrame:
+    """Power of the trial's comparison under the design assumption and under what was observed."""
+    n1, n2 = _v("n_msc"), _v("n_placebo")
+    _, s = press_tables()
+    rows = [
+        ("design assumption (press release)", _v("press_assumed_msc_pct"), _v("press_assumed_placebo_pct"), n1, n2),
+        ("observed, whole trial (publication)", _v("responders_msc_pct"), _v("responders_placebo_pct"), n1, n2),
+        ("observed, subgroup (press-release split)", _v("subgroup_responders_msc_pct"), _v("subgroup_responders_placebo_pct"), s.n1, s.n2),
+    ]
+    return pd.DataFrame(
+        [{"scenario": lab, "debamestrocel %": a, "placebo %": b, "n debamestrocel": int(m), "n placebo": int(k),
+          "power": power_two_proportions(a / 100, b / 100, int(m), int(k), alpha)} for lab, a, b, m, k in rows]
+    )

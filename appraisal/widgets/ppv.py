@@ -1,0 +1,69 @@
+"""Explorer for the rationale chapter: how far should one "significant" result move us?
+
+The reader sets the prior probability that a treatment works, the study's power, the
+significance level and Ioannidis's bias ``u``; the explorer shows the positive
+predictive value (PPV) of a significant result, the same without bias, and the
+probability that the treatment works after a NON-significant result. Computation is
+:func:`appraisal.ppv.ppv_scenario` (closed form: far inside the latency budget).
+"""
+
+from __future__ import annotations
+
+from ..ppv import PPVResult, ppv_scenario
+from . import Choice, Explorer, Preset, Slider, register
+
+
+def _summary(r: PPVResult) -> dict:
+    return {
+        "prior": round(r.prior, 3),
+        "power": round(r.power, 3),
+        "alpha": r.alpha,
+        "bias u": round(r.bias, 3),
+        "P(real | significant)": round(r.ppv, 3),
+        "same, no bias": round(r.ppv_no_bias, 3),
+        "P(real | not significant)": round(r.if_not_significant, 3),
+    }
+
+
+def _draw(r: PPVResult, ax) -> None:
+    ax.plot([0, 1], [0, 1], color="#7f7f7f", ls=":", lw=1, label="no change (posterior = prior)")
+    ax.plot(r.priors, r.curve_no_bias, color="#1f77b4", ls="--", lw=1.2, label="significant, no bias")
+    ax.plot(r.priors, r.curve, color="#d62728", lw=2, label=f"significant, bias u = {r.bias:.2f}")
+    ax.plot([r.prior, r.prior], [r.prior, r.ppv], color="#d62728", lw=1, alpha=0.6)
+    ax.plot([r.prior], [r.ppv], "o", color="#d62728", ms=6)
+    ax.plot([r.prior], [r.if_not_significant], "v", color="#2ca02c", ms=6, label="not significant")
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1.02)
+    ax.set_xlabel("prior probability that the treatment works")
+    ax.set_ylabel("probability it works, after the study")
+    ax.legend(fontsize=7, loc="lower right")
+    ax.set_title(f"A significant result moves {r.prior:.0%} to {r.ppv:.0%}", fontsize=10)
+
+
+PRESETS = [
+    Preset("Long shot: new cell therapy, small biased study", {"prior": 0.05, "power": 0.3, "alpha": 0.05, "bias": 0.4}),
+    Preset("Plausible idea, well-run RCT", {"prior": 0.3, "power": 0.8, "alpha": 0.05, "bias": 0.1}),
+    Preset("Same RCT, more flexible analysis", {"prior": 0.3, "power": 0.8, "alpha": 0.05, "bias": 0.4}),
+    Preset("Confirmatory RCT after a positive one", {"prior": 0.5, "power": 0.9, "alpha": 0.05, "bias": 0.05}),
+]
+
+
+@register
+def ppv_explorer() -> Explorer:
+    """Prior, power, α and bias → probability that a 'significant' (or not) finding is real."""
+    controls = {
+        "prior": Slider(0.0, 1.0, 0.01, 0.1, "prior probability it works"),
+        "power": Slider(0.15, 1.0, 0.05, 0.8, "power (1 − β)"),
+        "alpha": Choice({"0.05": 0.05, "0.01": 0.01, "0.005": 0.005, "0.1": 0.1}, 0.05, "significance level α"),
+        "bias": Slider(0.0, 0.8, 0.05, 0.1, "bias u (Ioannidis)"),
+    }
+    return Explorer(
+        name="ppv_explorer",
+        title="How far should one study move us? (PPV, Ioannidis 2005)",
+        compute=ppv_scenario,
+        controls=controls,
+        summarize=_summary,
+        draw=_draw,
+        presets=PRESETS,
+        figsize=(5.2, 3.8),
+    )
