@@ -1,0 +1,180 @@
+"""The number audit of Barczewska et al. 2020: every printed number that can be recomputed.
+
+:func:`barczewska2020_checks` builds one :class:`appraisal.audit.Check` per published
+number that other printed numbers let us recompute: Table 1's percentages and their
+sums, the matching tolerances in the text and their compatibility with Table 1's
+ranges, the response categories, the p-values implied by the printed intervals (with
+the slack that rounding of those intervals allows), Table 3's logistic curve against
+the printed slope, and the power statement. Numbers come from ``data/`` only.
+
+Where a recomputation depends on numbers that are themselves rounded, the tolerance is
+widened to cover every value the rounded inputs allow, and the ``how`` column says so:
+a verdict of "inconsistent" then means that no reading of the printed inputs gives the
+printed result.
+"""
+
+from __future__ import annotations
+
+import math
+
+from scipy import stats
+
+from . import data
+from .audit import Check, audit, check_percentage, rounding_tolerance
+from .matching import category_sums
+from .reconstruct_model import (
+    feasible_logistic_range,
+    fit_logistic_curve,
+    p_bounds_from_rounded_ci,
+    power_two_proportions,
+)
+
+__all__ = ["barczewska2020_checks", "barczewska2020_audit"]
+
+_R = "barczewska2020_results"
+
+
+def _v(q):
+    return data.value(_R, q)
+
+
+def _p(q):
+    return data.printed(_R, q)
+
+
+def _range_check(item, printed, low, high, how, location, note=""):
+    """A printed number against a *range* of recomputed values: consistent if it (rounded) falls inside."""
+    mid = (low + high) / 2
+    tol = (high - low) / 2 + rounding_tolerance(printed)
+    return Check(item, printed, mid, how, location, tolerance=tol, note=note)
+
+
+def _table1_checks() -> list[Check]:
+    t1 = data.load_table("barczewska2020_table1")
+    checks = []
+    for _, r in t1[t1["group"] == "treated"].iterrows():
+        checks.append(check_percentage(f"Table 1: {r['characteristic']} {r['level']}", int(r["count"]),
+                                       int(r["denominator"]), str(r["printed_percent"]), r["location"],
+                                       note="reference column prints the same count and percentage"))
+    sums = category_sums(t1)
+    for _, s in sums[sums["group"] == "treated"].iterrows():
+        checks.append(Check(f"Table 1: {s['characteristic']} percentages add up to 100",
+                            f"{s['printed_percent_sum']:.1f}", 100.0, f"sum of {s['levels']} printed percentages",
+                            "Table 1 (Patient characteristics)", tolerance=0.05 * int(s["levels"]),
+                            note=f"counts add up to {s['count_sum']} of {s['denominator']}"))
+    cont = data.load_table("barczewska2020_table1_continuous").set_index(["characteristic", "group", "statistic"])["value"]
+    pr = lambda g, s: float(cont[("progression_rate", g, s)])  # noqa: E731
+    gap = max(abs(pr("treated", "min") - pr("reference", "min")), abs(pr("treated", "max") - pr("reference", "max")))
+    checks.append(Check("Every pair within ±0.5 point/month, given Table 1's ranges", f"<{_p('prog_max_diff')}", gap,
+                        "smallest possible largest pair gap = max(|min_T − min_R|, |max_T − max_R|)",
+                        "Abstract; Methods 'Reference Group'; Table 1", tolerance=0.05,
+                        note="the treated minimum lies further from every reference than the stated tolerance"))
+    q1, med = pr("treated", "q1"), pr("treated", "median")
+    frac_low, frac_high = 25.0, 50.0  # 1 point/month lies between the lower quartile and the median
+    if q1 < -_v("fast_progression_cutoff") < med:
+        checks.append(_range_check("Table 1: fast progressors' share vs quartiles", data.load_table(
+            "barczewska2020_table1").query("characteristic == 'progression' and group == 'treated'")[
+            "printed_percent"].iloc[0], frac_low, frac_high,
+            "the −1 point/month cut lies between Q1 and the median, so 25–50% must be faster",
+            "Table 1 (Patient characteristics)"))
+    return checks
+
+
+def _text_checks() -> list[Check]:
+    n = _v("n_treated")
+    checks = [
+        check_percentage("Age within ±5 years", _v("age_within5_n"), n, _p("age_within5_pct"), "Methods 'Reference Group'"),
+        check_percentage("Age within ±10 years", _v("age_within10_n"), n, _p("age_within10_pct"), "Methods 'Reference Group'"),
+        check_percentage("Progression rate within ±0.3", _v("prog_within03_n"), n, _p("prog_within03_pct"),
+                         "Methods 'Reference Group'"),
+        check_percentage("Progression rate difference zero", _v("prog_diff_zero_n"), n, _p("prog_diff_zero_pct"),
+                         "Methods 'Reference Group'"),
+        check_percentage("Response: decreased progression", _v("response_decreased_n"), n, _p("response_decreased_pct"),
+                         "Abstract; Results"),
+        check_percentage("Response: no change", _v("response_nochange_n"), n, _p("response_nochange_pct"),
+                         "Abstract; Results"),
+        check_percentage("Response: increased progression", _v("response_increased_n"), n, _p("response_increased_pct"),
+                         "Abstract; Results"),
+        Check("Response categories add up to all treated", str(n),
+              _v("response_decreased_n") + _v("response_nochange_n") + _v("response_increased_n"),
+              "21 + 33 + 13", "Abstract; Results"),
+    ]
+    return checks
+
+
+def _model_checks() -> list[Check]:
+    checks = []
+    lo, hi = p_bounds_from_rounded_ci(_p("hr_death"), _p("hr_death_lower"), _p("hr_death_upper"), "log")
+    checks.append(_range_check("HR 0.30 (0.16–0.59): p", _p("hr_death_p"), lo, hi,
+                               "p from the CI (Altman & Bland), over every interval that rounds to the printed one",
+                               "Results, survival"))
+    # geometric centre of the interval, over the rounding of its limits
+    h_lo, h_hi = rounding_tolerance(_p("hr_death_lower")), rounding_tolerance(_p("hr_death_upper"))
+    c_lo = math.sqrt((_v("hr_death_lower") - h_lo) * (_v("hr_death_upper") - h_hi))
+    c_hi = math.sqrt((_v("hr_death_lower") + h_lo) * (_v("hr_death_upper") + h_hi))
+    checks.append(_range_check("HR 0.30: centre of its interval", _p("hr_death"), c_lo, c_hi,
+                               "geometric mean of the limits, over their rounding", "Results, survival"))
+    b, se = _v("linreg_beta"), _v("linreg_se")
+    checks.append(Check("Linear regression β −0.54 (SE 0.15): p", _p("linreg_p"), float(2 * stats.norm.sf(abs(b) / se)),
+                        "2·Φ(−|β|/SE), normal approximation", "Results, progression"))
+    lo, hi = p_bounds_from_rounded_ci(_p("early_response_estimate"), _p("early_response_lower"),
+                                      _p("early_response_upper"), "linear")
+    checks.append(_range_check("Early response −0.33 (−0.58 to −0.1): p", _p("early_response_p"), lo, hi,
+                               "p from the CI, over every interval that rounds to the printed one",
+                               "Results, early response"))
+    h = rounding_tolerance(_p("early_response_upper"))
+    m_lo = (_v("early_response_lower") - rounding_tolerance(_p("early_response_lower")) + _v("early_response_upper") - h) / 2
+    m_hi = (_v("early_response_lower") + rounding_tolerance(_p("early_response_lower")) + _v("early_response_upper") + h) / 2
+    checks.append(_range_check("Early response −0.33: centre of its interval", _p("early_response_estimate"), m_lo, m_hi,
+                               "midpoint of the limits, over their rounding", "Results, early response"))
+    t3 = data.load_table("barczewska2020_table3")
+    fit = fit_logistic_curve(t3["early_response"], t3["failure_probability_percent"], t3["printed"], method="glm")
+    checks.append(Check("Table 3: all printed probabilities lie on one logistic curve", str(len(t3)),
+                        fit.n_within_rounding, "binomial GLM refit; values reproduced within rounding",
+                        "Table 3", tolerance=0))
+    feas = feasible_logistic_range(t3["early_response"], t3["failure_probability_percent"], t3["printed"])
+    s_lo, s_hi = feas["slope"]
+    checks.append(_range_check("Table 3 slope vs printed estimate −0.33", _p("early_response_estimate"), s_lo, s_hi,
+                               "every slope that reproduces all 31 printed values (linear programming)",
+                               "Table 3; Results, early response",
+                               note="the table's slope rounds to −0.34; truncation, not rounding, would give −0.33"))
+    p1, p0 = _v("power_survival_treated_pct") / 100, _v("power_survival_reference_pct") / 100
+    n11 = _v("power_n_per_group")
+    checks.append(Check("Power 40% vs 0%, 11 per group (normal approximation)", _p("power_claimed_pct"),
+                        100 * power_two_proportions(p1, p0, n11, method="arcsine"),
+                        "arcsine (Cohen's h) power, two-sided α = 0.05", "Methods, statistical analysis", tolerance=1.0,
+                        note="tolerance 1 point: the paper does not say how it computed power"))
+    checks.append(Check("Power 40% vs 0%, 11 per group (Fisher's exact test)", _p("power_claimed_pct"),
+                        100 * power_two_proportions(p1, p0, n11, method="fisher"),
+                        "exact power of Fisher's test, two-sided α = 0.05", "Methods, statistical analysis",
+                        tolerance=1.0, note="the approximation is poor when one proportion is 0"))
+    checks.append(Check("Power 40% vs 0%, 67 per group", _p("power_claimed_67_pct"),
+                        100 * power_two_proportions(p1, p0, _v("n_treated"), method="fisher"),
+                        "exact power of Fisher's test", "Methods, statistical analysis",
+                        note="power is never exactly 100%; it rounds to it"))
+    return checks
+
+
+def _context_checks() -> list[Check]:
+    ctx = "barczewska2020_context"
+    trials = data.value(ctx, "proact_trials") + data.value(ctx, "proact_observational_studies")
+    return [
+        Check("PRO-ACT: number of studies", _p("proact_studies_claimed"), None,
+              "no dated database release is given to check against", "Methods 'Reference Group'",
+              note=f"Atassi et al. 2014 describe {trials} studies ({data.value(ctx, 'proact_trials')} trials + "
+                   f"{data.value(ctx, 'proact_observational_studies')} observational) and "
+                   f"{data.printed(ctx, 'proact_participants')} participants; the database grew later"),
+        Check("HR 0.30 vs the medians 1183 and 640 days", _p("hr_death"), None,
+              "medians alone fix the HR only if hazards are constant", "Results, survival",
+              note=f"constant hazards would imply HR = {_v('median_survival_reference') / _v('median_survival_treated'):.2f}"),
+    ]
+
+
+def barczewska2020_checks() -> list[Check]:
+    """Every recomputable number of Barczewska et al. 2020, as :class:`appraisal.audit.Check` objects."""
+    return _table1_checks() + _text_checks() + _model_checks() + _context_checks()
+
+
+def barczewska2020_audit():
+    """The audit table (see :func:`appraisal.audit.audit`) of :func:`barczewska2020_checks`."""
+    return audit(barczewska2020_checks())

@@ -1,0 +1,184 @@
+"""Matched pairs with no treatment effect: what a "response" rule finds when nothing works.
+
+The design simulated is that of a one-to-one matched comparison with external
+reference patients (as in Barczewska et al., Stem Cell Rev Rep 2020):
+
+* every patient, treated or reference, loses ALSFRS-R points along their own straight
+  line: a personal slope drawn from a normal distribution across patients
+  (``mean_slope``, ``slope_sd``); during the comparison period the slope may drift
+  from its earlier value (``slope_change_sd``, standing in for the curvilinear
+  trajectories described in PRO-ACT);
+* each visit's score carries independent measurement noise (``noise_sd`` points);
+* the pre-treatment slope is estimated from two visits ``pre_months`` apart and
+  rounded to ``slope_rounding`` points/month, as it would be printed;
+* each treated patient is given one reference drawn at random, with replacement, from a
+  large pool of patients whose estimated slope lies within ``match_tol`` of theirs (the
+  nearest one if none does);
+* from time zero both are followed: the "early response" is the treated patient's
+  change minus the reference's change after ``early_months``, the "final" difference
+  after ``followup_months``; the final difference is classified with the ±``threshold``
+  rule (above +threshold: "decreased progression"; below −threshold: "increased
+  progression"; otherwise "no change").
+
+The treatment does nothing here, so every patient "truly" belongs in "no change":
+any other category, and any association between early and final differences, is made
+by the design (measurement noise, differences in slopes that matching did not remove,
+and the early and final differences sharing the same reference and the same
+time-zero visit). Everything is vectorized over ``n_studies`` replicate studies.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .. import _checks as chk
+from . import rng
+
+__all__ = ["CATEGORIES", "MatchedPairsResult", "simulate_matched_pairs", "failure_slope"]
+
+#: Category codes: +1 decreased progression (treated lost fewer points), 0 no change, −1 increased.
+CATEGORIES = {1: "decreased progression", 0: "no change", -1: "increased progression"}
+
+
+@dataclass(frozen=True)
+class MatchedPairsResult:
+    """Simulated treated-minus-reference differences, shape ``(n_studies, n_pairs)``."""
+
+    early: np.ndarray          # ALSFRS-R points, treated change − reference change after early_months
+    final: np.ndarray          # the same after followup_months
+    category: np.ndarray       # +1 / 0 / −1 from the ±threshold rule applied to ``final``
+    pre_slope_gap: np.ndarray  # |estimated pre-treatment slope, treated − reference| (points/month)
+    threshold: float
+    params: dict
+
+    @property
+    def failure(self) -> np.ndarray:
+        """1 where the pair is not classed as "decreased progression" (the outcome of Table 3)."""
+        return (self.category != 1).astype(int)
+
+    def split(self) -> dict[str, float]:
+        """Fraction of all simulated pairs in each category."""
+        return {name: float(np.mean(self.category == code)) for code, name in CATEGORIES.items()}
+
+    def split_by_study(self) -> pd.DataFrame:
+        """Count in each category for every replicate study."""
+        return pd.DataFrame({name: (self.category == code).sum(axis=1) for code, name in CATEGORIES.items()})
+
+
+def simulate_matched_pairs(
+    n_pairs: int = 67,
+    n_studies: int = 1,
+    mean_slope: float = -1.0,
+    slope_sd: float = 0.8,
+    slope_change_sd: float = 0.3,
+    noise_sd: float = 1.5,
+    match_tol: float = 0.1,
+    pre_months: float = 6.0,
+    early_months: float = 2.0,
+    followup_months: float = 6.0,
+    threshold: float = 3.0,
+    slope_rounding: float = 0.1,
+    pool_factor: int = 5,
+    seed: int = 0,
+) -> MatchedPairsResult:
+    """Simulate ``n_studies`` matched-pair studies of ``n_pairs`` pairs under no treatment effect.
+
+    Units: slopes in ALSFRS-R points per month (negative = decline), noise in points,
+    times in months. ``slope_rounding = 0`` keeps estimated slopes unrounded;
+    ``match_tol = 0`` matches to the nearest pool patient. See the module docstring for
+    the model.
+    """
+    n_pairs = chk.integer("n_pairs", n_pairs, low=2, high=100_000)
+    n_studies = chk.integer("n_studies", n_studies, low=1, high=10_000)
+    mean_slope = chk.in_range("mean_slope", mean_slope, -10.0, 10.0)
+    slope_sd = chk.non_negative("slope_sd", slope_sd)
+    slope_change_sd = chk.non_negative("slope_change_sd", slope_change_sd)
+    noise_sd = chk.non_negative("noise_sd", noise_sd)
+    match_tol = chk.non_negative("match_tol", match_tol)
+    pre_months = chk.positive("pre_months", pre_months)
+    early_months = chk.positive("early_months", early_months)
+    followup_months = chk.positive("followup_months", followup_months)
+    if early_months > followup_months:
+        raise ValueError(f"early_months={early_months!r} is not allowed: early_months must be at most "
+                         f"followup_months={followup_months!r}.")
+    threshold = chk.non_negative("threshold", threshold)
+    slope_rounding = chk.non_negative("slope_rounding", slope_rounding)
+    pool_factor = chk.integer("pool_factor", pool_factor, low=1, high=100)
+    if n_pairs * n_studies > 2_000_000:
+        raise ValueError(f"n_studies={n_studies!r} is not allowed: n_pairs × n_studies must be at most 2,000,000.")
+    g = rng(seed)
+    n_t = n_pairs * n_studies
+    n_r = n_t * pool_factor
+
+    def patients(n: int):
+        pre = mean_slope + slope_sd * g.standard_normal(n)
+        during = pre + slope_change_sd * g.standard_normal(n)
+        e = noise_sd * g.standard_normal((4, n))  # visits at −pre, 0, early, followup
+        est = pre + (e[1] - e[0]) / pre_months
+        if slope_rounding > 0:
+            est = np.round(est / slope_rounding) * slope_rounding
+        change_early = during * early_months + e[2] - e[1]
+        change_final = during * followup_months + e[3] - e[1]
+        return est, change_early, change_final
+
+    t_est, t_early, t_final = patients(n_t)
+    r_est, r_early, r_final = patients(n_r)
+    order = np.argsort(r_est, kind="stable")
+    pool = r_est[order]
+    eps = 1e-9
+    lo = np.searchsorted(pool, t_est - match_tol - eps, side="left")
+    hi = np.searchsorted(pool, t_est + match_tol + eps, side="right")
+    count = hi - lo
+    pick = lo + np.floor(g.random(n_t) * np.maximum(count, 1)).astype(int)
+    # no candidate within tolerance: take the nearest pool patient
+    none = count == 0
+    if none.any():
+        right = np.clip(lo[none], 0, n_r - 1)
+        left = np.clip(lo[none] - 1, 0, n_r - 1)
+        pick[none] = np.where(np.abs(pool[left] - t_est[none]) <= np.abs(pool[right] - t_est[none]), left, right)
+    pick = np.clip(pick, 0, n_r - 1)
+    ref = order[pick]
+    early = t_early - r_early[ref]
+    final = t_final - r_final[ref]
+    category = np.where(final > threshold, 1, np.where(final < -threshold, -1, 0))
+    shape = (n_studies, n_pairs)
+    params = dict(n_pairs=n_pairs, n_studies=n_studies, mean_slope=mean_slope, slope_sd=slope_sd,
+                  slope_change_sd=slope_change_sd, noise_sd=noise_sd, match_tol=match_tol, pre_months=pre_months,
+                  early_months=early_months, followup_months=followup_months, threshold=threshold,
+                  slope_rounding=slope_rounding, pool_factor=pool_factor, seed=seed)
+    return MatchedPairsResult(early.reshape(shape), final.reshape(shape), category.reshape(shape),
+                              np.abs(t_est - r_est[ref]).reshape(shape), threshold, params)
+
+
+def failure_slope(result: MatchedPairsResult) -> dict[str, float] | None:
+    """Logistic regression of failure (not "decreased progression") on the early response.
+
+    Fitted with :class:`statsmodels.api.Logit` over all simulated pairs. Returns the
+    slope (log-odds of failure per ALSFRS-R point of early response), its standard
+    error and the intercept, or ``None`` when the slope cannot be estimated (every pair
+    in one outcome, or the outcomes perfectly separated by the early response).
+    """
+    import warnings
+
+    import statsmodels.api as sm
+
+    if not isinstance(result, MatchedPairsResult):
+        raise ValueError(f"result={type(result).__name__} is not allowed: result must be a MatchedPairsResult.")
+    y = result.failure.ravel()
+    x = result.early.ravel()
+    if y.min() == y.max() or np.ptp(x) == 0:
+        return None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            fit = sm.Logit(y, sm.add_constant(x)).fit(disp=0, maxiter=50)
+        except Exception:  # perfect separation and similar: no finite estimate
+            return None
+    b0, b1 = (float(v) for v in fit.params)
+    se = float(fit.bse[1])
+    if not (np.isfinite(b1) and np.isfinite(se)) or abs(b1) > 50:
+        return None
+    return {"intercept": b0, "slope": b1, "se": se}
