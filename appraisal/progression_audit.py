@@ -1,0 +1,129 @@
+"""Audit of a single-arm responder report: counts, denominators, intervals and what can be checked.
+
+Built for the repeated-injection phase II trial (Petrou et al. 2021, table
+``data/petrou2021_results``) but written against the reported-layout table, so another
+responder report with the same quantity names can be audited the same way.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from . import _checks as chk
+from .audit import Check, audit
+from .data import reported
+from .recompute import percentage, proportion_ci
+
+__all__ = ["INTERVALS", "responder_table", "petrou_checks", "petrou_audit", "constraints", "summary_vs_publication"]
+
+TABLE = "petrou2021_results"
+
+#: (label, responders quantity, denominator quantity) per interval between injections
+INTERVALS = [
+    ("injection 1 → 2", "responders_inj1_inj2", "analysed"),
+    ("injection 2 → 3", "responders_inj2_inj3", "evaluable_inj2_inj3"),
+    ("injection 3 → 4", "responders_inj3_inj4", "evaluable_inj3_inj4"),
+    ("whole period (denominator taken as all analysed)", "responders_whole_period", "analysed"),
+]
+
+
+def _v(t: pd.DataFrame, q: str) -> int:
+    return int(t.loc[q, "value"])
+
+
+def responder_table(name: str = TABLE, level: float = 0.95) -> pd.DataFrame:
+    """Responders per interval with their denominators, the percentage, and Wilson and exact
+    (Clopper–Pearson) intervals in percent, from :func:`appraisal.recompute.proportion_ci`."""
+    level = chk.probability("level", level)
+    t = reported(name)
+    rows = []
+    for label, k_q, n_q in INTERVALS:
+        k, n = _v(t, k_q), _v(t, n_q)
+        w = proportion_ci(k, n, level, "wilson")
+        e = proportion_ci(k, n, level, "exact")
+        rows.append({
+            "interval": label, "responders": k, "evaluable": n, "percent": percentage(k, n),
+            "Wilson low": 100 * w[0], "Wilson high": 100 * w[1], "exact low": 100 * e[0], "exact high": 100 * e[1],
+        })
+    return pd.DataFrame(rows)
+
+
+def petrou_checks(name: str = TABLE) -> list[Check]:
+    """Every efficacy number of the report as an audit check.
+
+    Only the enrolment arithmetic can be recomputed from the printed numbers; the responder
+    counts, means and p-value need patient-level ALSFRS-R slopes, which are not printed, so
+    they are marked *not checkable* with a note saying what would be needed.
+    """
+    t = reported(name)
+    loc = lambda q: str(t.loc[q, "location"])  # noqa: E731
+    pr = lambda q: str(t.loc[q, "printed"])  # noqa: E731
+    need = "needs each patient's ALSFRS-R scores and visit dates, which are not printed"
+    checks = [
+        Check("patients analysed", pr("analysed"), _v(t, "enrolled") - _v(t, "withdrew_before_first"),
+              f"enrolled {pr('enrolled')} − withdrew {pr('withdrew_before_first')}", loc("analysed"), tolerance=0),
+    ]
+    for label, k_q, n_q in INTERVALS:
+        checks.append(Check(f"responders, {label}", pr(k_q), None, f"out of {_v(t, n_q)}: {need}", loc(k_q)))
+    for q, label in [("mean_improvement_inj1_inj2", "mean improvement, injection 1 → 2 (%)"),
+                     ("mean_improvement_whole_period", "mean improvement, whole period (%)")]:
+        checks.append(Check(label, pr(q), None, f"{need}; averaged over whom is not stated", loc(q)))
+    checks += [
+        Check("p-value, whole period (Wilcoxon signed-rank)", pr("p_whole_period"), None, need, loc("p_whole_period")),
+        Check("clinically improved after injection 1", pr("clinically_improved_after_inj1"), None,
+              f"out of {_v(t, 'analysed')}: {need}", loc("clinically_improved_after_inj1")),
+        Check("still improved after injection 2", pr("still_improved_after_inj2"), None,
+              f"of the {_v(t, 'clinically_improved_after_inj1')}: {need}", loc("still_improved_after_inj2")),
+    ]
+    return checks
+
+
+def petrou_audit(name: str = TABLE) -> pd.DataFrame:
+    """:func:`appraisal.audit.audit` of :func:`petrou_checks`."""
+    return audit(petrou_checks(name))
+
+
+def constraints(name: str = TABLE) -> pd.DataFrame:
+    """Internal-consistency conditions the printed numbers must meet, each evaluated."""
+    t = reported(name)
+    v = lambda q: _v(t, q)  # noqa: E731
+    rows = [
+        ("responders ≤ evaluable in every interval",
+         all(v(k) <= v(n) for _, k, n in INTERVALS)),
+        (f"denominators do not grow ({v('analysed')} ≥ {v('evaluable_inj2_inj3')} ≥ {v('evaluable_inj3_inj4')})",
+         v("analysed") >= v("evaluable_inj2_inj3") >= v("evaluable_inj3_inj4")),
+        ("still improved after injection 2 ≤ improved after injection 1",
+         v("still_improved_after_inj2") <= v("clinically_improved_after_inj1")),
+        (f"range of rises (+{v('improvement_range_min')} to +{v('improvement_range_max')}) fits the 0–48 scale",
+         0 < v("improvement_range_min") <= v("improvement_range_max") <= 48),
+        (f"at most {v('injections_max')} injections give the {len(INTERVALS) - 1} intervals reported",
+         v("injections_max") - 1 == sum(1 for lab, _, _ in INTERVALS if lab.startswith("injection"))),
+    ]
+    return pd.DataFrame(rows, columns=["condition", "holds"])
+
+
+def summary_vs_publication(name: str = TABLE) -> pd.DataFrame:
+    """Where the news-style summary and the publication's abstract differ (book's wording;
+    every number is read from the data table)."""
+    t = reported(name)
+    p = lambda q: str(t.loc[q, "printed"])  # noqa: E731
+    rows = [
+        ("Who was analysed",
+         f"'{p('responders_inj1_inj2')} out of {p('analysed')} patients'; enrolment and the withdrawal are not mentioned",
+         f"{p('enrolled')} enrolled, {p('withdrew_before_first')} withdrew before the first injection, so {p('analysed')} analysed"),
+        ("Later intervals", "'similar improvements', with no counts",
+         f"{p('responders_inj2_inj3')} of {p('evaluable_inj2_inj3')} (injection 2 → 3) and "
+         f"{p('responders_inj3_inj4')} of {p('evaluable_inj3_inj4')} (injection 3 → 4): the denominators shrink"),
+        ("Whole period",
+         f"{p('responders_whole_period')} patients, mean {p('mean_improvement_whole_period')}%; no test mentioned",
+         f"{p('responders_whole_period')} patients, mean {p('mean_improvement_whole_period')}%, "
+         f"p = {p('p_whole_period')} (Wilcoxon signed-rank); denominator not printed"),
+        ("Size of the clinical improvements",
+         f"{p('clinically_improved_after_inj1')} improved, {p('still_improved_after_inj2')} stayed improved; size not given",
+         f"same counts, with rises of {p('improvement_range_min')} to {p('improvement_range_max')} ALSFRS-R points"),
+        ("How long the benefit lasts", "'significant, but short-term' in one paragraph, 'medium-term' in another",
+         "'indications of medium-term clinical benefits'; no test of duration"),
+        ("Responder threshold", "'more than 25%' between injections 1 and 2; '25%' for the whole period",
+         "the same wording: 'more than 25%' per interval, 'a 25% improvement' for the whole period"),
+    ]
+    return pd.DataFrame(rows, columns=["topic", "news summary", "publication (abstract)"])

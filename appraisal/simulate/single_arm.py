@@ -1,0 +1,277 @@
+"""What a single-arm "before versus after" ALS trial shows when the treatment does nothing.
+
+The model follows untreated patients through the visit schedule of a repeated-injection
+trial such as Petrou et al. (2021) and applies its responder rule to their ALSFRS-R scores.
+
+Model (one row per screened patient, all vectorized):
+
+* **Disease course.** Each patient loses function at their own average rate ``b``
+  (points/month), drawn from a lognormal distribution with mean ``mean_decline`` and SD
+  ``slope_sd`` (defaults: the PRO-ACT mean monthly decline and its SD, Atassi et al. 2014,
+  from ``data/natural_history``). Cumulative loss since symptom onset ``u`` (months) is
+  ``L(u) = b · U · (u / U) ** shape_exponent`` with ``U = 24`` months: 1 is a straight line;
+  below 1 the decline slows with time, above 1 it speeds up. Thakore et al. (2018) found
+  individual courses in PRO-ACT to be curvilinear rather than straight; the exponent lets
+  the reader try either bend. The true score is ``max(48 − L(u), 0)``.
+* **Who enters.** Time from onset to screening is uniform on ``duration_months``; age is
+  normal (``age_mean``, ``age_sd``). A patient is enrolled when the *observed* screening
+  score is above ``entry_min_score`` and the age lies in ``age_range`` (the trial's criteria:
+  ALSFRS-R > 20, age 20–70). Age does not affect the course in this model, so the age
+  criterion changes only how many are screened per enrolled patient.
+* **Schedule.** A screening visit ``run_in_months`` before the first injection, then
+  ``n_intervals`` intervals between injections, each drawn uniformly from
+  ``interval_months`` (3–6 months in the trial).
+* **The instrument.** Each visit adds independent measurement noise (normal, SD
+  ``noise_sd`` points); the observed score is rounded to a whole number and bounded to
+  0–48, as the ALSFRS-R is (this models the scale; inputs are never clipped).
+* **The rule.** The rate before treatment is either from the run-in
+  (``before="run_in"``: screening to first injection) or from symptom onset
+  (``before="onset"``: (48 − score at first injection) / months since onset). The rate in
+  each interval uses its two end visits. Improvement and the > ``threshold`` % responder
+  rule come from :mod:`appraisal.progression`. Patients whose earlier rate is exactly 0
+  have no defined improvement; they are counted, not dropped silently.
+
+No treatment effect is simulated: whatever "responders" appear are made by the disease
+course, the instrument and the metric.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy import stats
+
+from .. import _checks as chk
+from .. import progression as prog
+from . import rng as make_rng
+
+__all__ = ["natural_history_defaults", "SingleArmResult", "simulate_untreated", "trial_sized"]
+
+MAX_SCORE = 48
+REFERENCE_MONTHS = 24.0
+_BEFORE = ("run_in", "onset")
+
+
+def natural_history_defaults() -> dict:
+    """Mean and SD of monthly ALSFRS-R decline in PRO-ACT (Atassi et al. 2014), from ``data/``."""
+    from ..data import value
+
+    return {
+        "mean_decline": float(value("natural_history", "proact_mean_decline")),
+        "slope_sd": float(value("natural_history", "proact_sd_decline")),
+    }
+
+
+@dataclass(frozen=True)
+class SingleArmResult:
+    """Simulated untreated trial.
+
+    Arrays are over *enrolled* patients. ``improvement`` holds, for each interval
+    (column), the % improvement versus the rate before treatment where it is defined
+    (``defined``); entries where it is not defined are 0 and must be masked with
+    ``defined`` (they are never averaged).
+    """
+
+    params: dict
+    n_screened: int
+    n_enrolled: int
+    visit_months: np.ndarray  # enrolled × (n_intervals + 2): screening, injection 1, 2, ...
+    observed: np.ndarray  # enrolled × visits, whole ALSFRS-R scores
+    true_rate: np.ndarray  # enrolled: the patient's average rate b
+    rate_before: np.ndarray  # enrolled
+    rate_after: np.ndarray  # enrolled × n_intervals
+    rate_whole: np.ndarray  # enrolled: first to last injection
+    defined: np.ndarray  # enrolled (bool): rate_before != 0
+    improvement: np.ndarray  # enrolled × n_intervals (0 where undefined)
+    improvement_whole: np.ndarray  # enrolled (0 where undefined)
+    threshold: float
+    extra: dict = field(default_factory=dict)
+
+    def improvements(self, interval: int = 0) -> np.ndarray:
+        """Defined improvements for one interval (0 = injection 1 → 2); ``"whole"`` for the whole period."""
+        if interval == "whole":
+            return self.improvement_whole[self.defined]
+        k = chk.integer("interval", interval, low=0, high=self.rate_after.shape[1] - 1)
+        return self.improvement[self.defined, k]
+
+    def responder_share(self, interval: int = 0, undefined_as_non_responder: bool = True) -> float:
+        """Share of enrolled patients above the threshold; undefined ones count as non-responders
+        (or are left out of the denominator with ``undefined_as_non_responder=False``)."""
+        imp = self.improvements(interval)
+        k = int(np.sum(imp > self.threshold))
+        denom = self.n_enrolled if undefined_as_non_responder else imp.size
+        if denom == 0:
+            raise ValueError("interval is not allowed: no enrolled patient has a defined improvement in this simulation.")
+        return k / denom
+
+    def share_undefined(self) -> float:
+        return float(1 - self.defined.mean())
+
+    def share_score_rose(self, visit: int = 2, reference: int = 1) -> float:
+        """Share whose observed score at ``visit`` is above that at ``reference``
+        (visits: 0 screening, 1 first injection, 2 second ...)."""
+        v = chk.integer("visit", visit, low=0, high=self.observed.shape[1] - 1)
+        r = chk.integer("reference", reference, low=0, high=self.observed.shape[1] - 1)
+        return float(np.mean(self.observed[:, v] > self.observed[:, r]))
+
+
+def _pair(name: str, value, low: float, high: float | None = None, *, positive_low: bool = False) -> tuple[float, float]:
+    if not isinstance(value, (tuple, list)) or len(value) != 2:
+        raise ValueError(f"{name}={value!r} is not allowed: {name} must be a pair (low, high).")
+    a = chk.in_range(f"{name}[0]", value[0], low, high, low_inclusive=not positive_low)
+    b = chk.in_range(f"{name}[1]", value[1], low, high, low_inclusive=not positive_low)
+    if a > b:
+        raise ValueError(f"{name}={value!r} is not allowed: {name} must be (low, high) with low ≤ high.")
+    return a, b
+
+
+def simulate_untreated(
+    n: int = 2000,
+    *,
+    seed: int = 0,
+    mean_decline: float | None = None,
+    slope_sd: float | None = None,
+    shape_exponent: float = 1.0,
+    noise_sd: float = 1.0,
+    interval_months: tuple[float, float] = (3.0, 6.0),
+    n_intervals: int = 3,
+    run_in_months: float = 3.0,
+    before: str = "run_in",
+    entry_min_score: float = 20,
+    age_range: tuple[float, float] = (20, 70),
+    age_mean: float = 55.0,
+    age_sd: float = 12.0,
+    duration_months: tuple[float, float] = (6.0, 36.0),
+    threshold: float = 25.0,
+    round_scores: bool = True,
+    min_run_in_loss: float | None = None,
+    expectation_bias: float = 0.0,
+) -> SingleArmResult:
+    """Simulate ``n`` screened, untreated patients and apply the responder rule (see module doc).
+
+    ``mean_decline`` and ``slope_sd`` default to the PRO-ACT values in ``data/natural_history``
+    (Atassi et al. 2014). ``slope_sd = 0`` gives every patient the same rate. ``age_mean``,
+    ``age_sd`` and ``duration_months`` are illustrative assumptions, not published values.
+    ``round_scores=False`` keeps the scores continuous (only to show what rounding does).
+    ``min_run_in_loss``: if given, only patients whose observed score fell by at least this
+    many points during the run-in are enrolled (enrolment after a steep spell, a route to
+    regression to the mean). ``expectation_bias``: points added to every observed score after
+    the first injection, standing for unblinded rating or reporting, with no change in the
+    disease (0 = none).
+    """
+    n = chk.integer("n", n, low=1, high=1_000_000)
+    gen = make_rng(seed)
+    nh = None
+    if mean_decline is None or slope_sd is None:
+        nh = natural_history_defaults()
+    mean_decline = chk.positive("mean_decline", nh["mean_decline"] if mean_decline is None else mean_decline)
+    slope_sd = chk.non_negative("slope_sd", nh["slope_sd"] if slope_sd is None else slope_sd)
+    shape_exponent = chk.in_range("shape_exponent", shape_exponent, 0.2, 3.0)
+    noise_sd = chk.non_negative("noise_sd", noise_sd)
+    lo_int, hi_int = _pair("interval_months", interval_months, 0.0, 24.0, positive_low=True)
+    n_intervals = chk.integer("n_intervals", n_intervals, low=1, high=6)
+    run_in_months = chk.in_range("run_in_months", run_in_months, 0.0, 24.0, low_inclusive=False)
+    chk.one_of("before", before, _BEFORE)
+    entry_min_score = chk.in_range("entry_min_score", entry_min_score, 0, MAX_SCORE, high_inclusive=False)
+    age_lo, age_hi = _pair("age_range", age_range, 0.0, 120.0)
+    age_mean = chk.in_range("age_mean", age_mean, 0.0, 120.0)
+    age_sd = chk.non_negative("age_sd", age_sd)
+    dur_lo, dur_hi = _pair("duration_months", duration_months, 0.0, 240.0, positive_low=True)
+    threshold = chk.number("threshold", threshold)
+    if min_run_in_loss is not None:
+        min_run_in_loss = chk.in_range("min_run_in_loss", min_run_in_loss, 0.0, MAX_SCORE)
+    expectation_bias = chk.in_range("expectation_bias", expectation_bias, -MAX_SCORE, MAX_SCORE)
+    if not isinstance(round_scores, bool):
+        raise ValueError(f"round_scores={round_scores!r} is not allowed: round_scores must be True or False.")
+
+    # average rate per patient: lognormal with the given mean and SD (or constant)
+    if slope_sd == 0:
+        b = np.full(n, mean_decline)
+    else:
+        sigma2 = np.log1p((slope_sd / mean_decline) ** 2)
+        b = gen.lognormal(np.log(mean_decline) - sigma2 / 2, np.sqrt(sigma2), n)
+    age = gen.normal(age_mean, age_sd, n)
+    onset_to_screen = gen.uniform(dur_lo, dur_hi, n)
+    gaps = gen.uniform(lo_int, hi_int, (n, n_intervals))
+    # visit times relative to the first injection: screening, injection 1, 2, ...
+    rel = np.concatenate([np.full((n, 1), -run_in_months), np.zeros((n, 1)), np.cumsum(gaps, axis=1)], axis=1)
+    since_onset = onset_to_screen[:, None] + run_in_months + rel
+    loss = b[:, None] * REFERENCE_MONTHS * (since_onset / REFERENCE_MONTHS) ** shape_exponent
+    true_score = np.maximum(MAX_SCORE - loss, 0.0)
+    obs = true_score + noise_sd * gen.standard_normal(true_score.shape)
+    obs[:, 2:] += expectation_bias  # visits after the first injection
+    if round_scores:
+        obs = np.rint(obs)
+    obs = np.clip(obs, 0, MAX_SCORE)  # the instrument's range: 0–48
+
+    enrolled = (obs[:, 0] > entry_min_score) & (age >= age_lo) & (age <= age_hi)
+    if min_run_in_loss is not None:
+        enrolled &= (obs[:, 0] - obs[:, 1]) >= min_run_in_loss
+    obs, rel, b = obs[enrolled], rel[enrolled], b[enrolled]
+    since_onset = since_onset[enrolled]
+    m = int(enrolled.sum())
+
+    if before == "run_in":
+        rate_before = (obs[:, 0] - obs[:, 1]) / run_in_months
+    else:
+        rate_before = (MAX_SCORE - obs[:, 1]) / since_onset[:, 1]
+    dt = np.diff(rel[:, 1:], axis=1)
+    rate_after = (obs[:, 1:-1] - obs[:, 2:]) / dt
+    rate_whole = (obs[:, 1] - obs[:, -1]) / (rel[:, -1] - rel[:, 1])
+    defined = rate_before != 0
+    improvement = np.zeros_like(rate_after)
+    improvement_whole = np.zeros(m)
+    if defined.any():
+        rb = rate_before[defined]
+        improvement[defined] = prog.percent_improvement(np.repeat(rb[:, None], n_intervals, axis=1), rate_after[defined])
+        improvement_whole[defined] = prog.percent_improvement(rb, rate_whole[defined])
+    params = dict(
+        n=n, seed=seed, mean_decline=mean_decline, slope_sd=slope_sd, shape_exponent=shape_exponent,
+        noise_sd=noise_sd, interval_months=(lo_int, hi_int), n_intervals=n_intervals, run_in_months=run_in_months,
+        before=before, entry_min_score=entry_min_score, age_range=(age_lo, age_hi), age_mean=age_mean,
+        age_sd=age_sd, duration_months=(dur_lo, dur_hi), threshold=threshold, round_scores=round_scores,
+        min_run_in_loss=min_run_in_loss, expectation_bias=expectation_bias,
+    )
+    return SingleArmResult(
+        params=params, n_screened=n, n_enrolled=m, visit_months=rel, observed=obs, true_rate=b,
+        rate_before=rate_before, rate_after=rate_after, rate_whole=rate_whole, defined=defined,
+        improvement=improvement, improvement_whole=improvement_whole, threshold=threshold,
+    )
+
+
+def trial_sized(result: SingleArmResult, n_patients: int = 19, n_trials: int = 2000, interval: int | str = 0,
+                seed: int = 0) -> dict:
+    """Resample trials of ``n_patients`` from a simulated untreated population.
+
+    Returns the null responder share ``p`` (undefined improvements count as non-responders),
+    the binomial probability of at least each count (a function of ``k``: use
+    ``prob_at_least(k)``), and arrays over ``n_trials`` resampled trials of the responder
+    count and of the mean improvement among patients with a defined improvement.
+    """
+    n_patients = chk.integer("n_patients", n_patients, low=1, high=10_000)
+    n_trials = chk.integer("n_trials", n_trials, low=1, high=100_000)
+    gen = make_rng(seed)
+    if result.n_enrolled == 0:
+        raise ValueError("result is not allowed: nobody was enrolled in this simulation (entry criteria too strict).")
+    if interval == "whole":
+        imp_all = np.where(result.defined, result.improvement_whole, np.nan)
+    else:
+        k = chk.integer("interval", interval, low=0, high=result.rate_after.shape[1] - 1)
+        imp_all = np.where(result.defined, result.improvement[:, k], np.nan)
+    p = float(np.mean(np.nan_to_num(imp_all, nan=-np.inf) > result.threshold))
+    idx = gen.integers(0, result.n_enrolled, (n_trials, n_patients))
+    draws = imp_all[idx]
+    ok = ~np.isnan(draws)
+    counts = np.sum(np.where(ok, draws, -np.inf) > result.threshold, axis=1)
+    n_ok = ok.sum(axis=1)
+    sums = np.where(ok, draws, 0.0).sum(axis=1)
+    means = np.divide(sums, n_ok, out=np.zeros(n_trials), where=n_ok > 0)
+    means = means[n_ok > 0]  # trials with no defined improvement have no mean; they are left out and counted
+    return {
+        "p": p,
+        "prob_at_least": lambda k: float(stats.binom.sf(chk.integer("k", k, low=0) - 1, n_patients, p)),
+        "counts": counts,
+        "means": means,
+        "n_trials_without_mean": int(np.sum(n_ok == 0)),
+    }

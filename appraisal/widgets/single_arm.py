@@ -1,0 +1,203 @@
+"""Explorers for the single-arm, repeated-injection trial (chapter: repeated intrathecal MSCs).
+
+:func:`null_responders_explorer` simulates untreated patients under the trial's schedule
+and responder rule (:mod:`appraisal.simulate.single_arm`) and shows how many "responders"
+and what mean "% improvement" appear with no treatment. :func:`metric_explorer` shows the
+ratio metric of :mod:`appraisal.progression` for one kind of patient, measured many times.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import progression as prog
+from ..plots import COLOURS
+from ..simulate import rng as make_rng
+from ..simulate.single_arm import simulate_untreated, trial_sized
+from . import Choice, Explorer, IntSlider, Preset, Slider, register
+
+N_SCREENED = 2000  # simulated patients per move of a control (latency budget)
+SEED = 20211030
+DISPLAY_RANGE = (-300.0, 300.0)  # x-axis of the histograms; values outside are counted in the title
+
+_INTERVALS = {"3 months": (3.0, 3.0), "3–6 months (as in the trial)": (3.0, 6.0), "6 months": (6.0, 6.0)}
+_SHAPES = {"straight line": 1.0, "slowing with time": 0.7, "speeding up with time": 1.4}
+_BEFORE = {"3-month run-in before injection 1": "run_in", "since symptom onset (48 − score)/months": "onset"}
+_STEEP = {"no": 0, "lost ≥ 2 points in the run-in": 2, "lost ≥ 3 points in the run-in": 3}
+
+
+def null_trial(noise_sd: float = 1.0, interval: tuple[float, float] = (3.0, 6.0), shape_exponent: float = 1.0,
+               entry_min_score: int = 20, before: str = "run_in", steep_run_in: int = 0,
+               expectation_bias: float = 0.0, observed_responders: int = 15, observed_n: int = 19,
+               observed_mean: float = 107.1) -> dict:
+    """One untreated simulation plus trial-sized resampling, packed for the explorer.
+
+    ``steep_run_in`` = 0 means no enrolment requirement on the run-in; a positive value
+    enrols only patients who lost at least that many points in it. The observed values are
+    only carried to the summary and the figure (the chapter passes them from ``data/``).
+    """
+    res = simulate_untreated(
+        N_SCREENED, seed=SEED, noise_sd=noise_sd, interval_months=interval, shape_exponent=shape_exponent,
+        entry_min_score=entry_min_score, before=before,
+        min_run_in_loss=None if not steep_run_in else steep_run_in, expectation_bias=expectation_bias,
+    )
+    if res.n_enrolled == 0:
+        raise ValueError(f"entry_min_score={entry_min_score!r} is not allowed here: nobody was enrolled; lower it.")
+    trials = trial_sized(res, n_patients=observed_n, n_trials=1000, seed=SEED)
+    return {"result": res, "trials": trials, "observed_responders": observed_responders, "observed_n": observed_n,
+            "observed_mean": observed_mean}
+
+
+def _histogram(ax, values: np.ndarray) -> None:
+    """One filled step outline (a single artist: fast to render). Values beyond the display
+    range are piled into the end bins for display only; the titles say how many."""
+    lo, hi = DISPLAY_RANGE
+    counts, edges = np.histogram(np.clip(values, lo, hi), bins=np.linspace(lo, hi, 41))
+    ax.stairs(counts, edges, fill=True, color=COLOURS["null"], alpha=0.8)
+
+
+def _summary(r: dict) -> dict:
+    res, tr = r["result"], r["trials"]
+    imp = res.improvements(0)
+    return {
+        "enrolled of 2000 screened": int(res.n_enrolled),
+        "responders, injection 1→2 (%)": round(100 * tr["p"], 1),
+        f"P(≥{r['observed_responders']} of {r['observed_n']})": round(tr["prob_at_least"](r["observed_responders"]), 4),
+        "no defined ratio (%)": round(100 * res.share_undefined(), 1),
+        "median improvement (%)": round(float(np.median(imp)), 1) if imp.size else 0.0,
+        "mean improvement (%)": round(float(np.mean(imp)), 1) if imp.size else 0.0,
+        f"P(trial mean ≥ {r['observed_mean']:g}%)": round(float(np.mean(tr["means"] >= r["observed_mean"])), 3)
+        if tr["means"].size else 0.0,
+    }
+
+
+def _draw(r: dict, ax) -> None:
+    res, tr = r["result"], r["trials"]
+    imp = res.improvements(0)
+    lo, hi = DISPLAY_RANGE
+    outside = int(np.sum((imp < lo) | (imp > hi)))
+    _histogram(ax, imp)
+    ax.axvline(res.threshold, color="k", ls="--", lw=1)
+    ax.axvline(r["observed_mean"], color=COLOURS["observed"], lw=2)
+    ax.text(r["observed_mean"], 0.98, " reported mean", color=COLOURS["observed"], fontsize=8, va="top",
+            transform=ax.get_xaxis_transform())
+    ax.text(res.threshold, 0.85, "25% rule ", fontsize=8, ha="right", va="top", transform=ax.get_xaxis_transform())
+    ax.set_xlim(lo, hi)
+    ax.set_xlabel("% improvement in progression rate, injection 1→2 (untreated)")
+    ax.set_ylabel("simulated patients")
+    ax.set_title(f"No treatment: {100 * tr['p']:.0f}% 'responders' ({outside} beyond ±300%)", fontsize=10)
+
+
+@register
+def null_responders_explorer() -> Explorer:
+    """Untreated patients under the trial's schedule: responders and mean improvement by chance and bias."""
+    controls = {
+        "noise_sd": Slider(0.0, 3.0, 0.25, 1.0, "visit noise SD (points)"),
+        "interval": Choice(_INTERVALS, (3.0, 6.0), "interval between injections"),
+        "shape_exponent": Choice(_SHAPES, 1.0, "shape of decline"),
+        "entry_min_score": IntSlider(0, 40, 20, "enrol if ALSFRS-R above"),
+        "before": Choice(_BEFORE, "run_in", "rate 'before' measured"),
+        "steep_run_in": Choice(_STEEP, 0, "enrol only after a steep spell"),
+        "expectation_bias": Slider(0.0, 3.0, 0.5, 0.0, "unblinded rating shift (points)"),
+    }
+    presets = [
+        Preset("Noise only (straight decline)", {}),
+        Preset("No visit noise (rounding only)", {"noise_sd": 0.0}),
+        Preset("Enrolled after a steep spell", {"steep_run_in": 3}),
+        Preset("Slowing course, onset baseline", {"shape_exponent": 0.7, "before": "onset"}),
+        Preset("+1 point unblinded shift", {"expectation_bias": 1.0}),
+        Preset("Slowing + onset + 1 point shift", {"shape_exponent": 0.7, "before": "onset", "expectation_bias": 1.0}),
+    ]
+    return Explorer(
+        name="null_responders_explorer",
+        title="What 'no effect' looks like in a single-arm responder analysis",
+        compute=null_trial,
+        controls=controls,
+        summarize=_summary,
+        draw=_draw,
+        presets=presets,
+        figsize=(6.0, 3.4),
+    )
+
+
+def metric_samples(rate_before: float = 1.0, rate_after: float = 1.0, noise_sd: float = 1.0,
+                   months: float = 3.0, n: int = 2000, seed: int = 7) -> dict:
+    """Improvements of ``n`` identical patients measured with noise (for :func:`metric_explorer`).
+
+    Each period's rate is estimated from two visits ``months`` apart whose scores carry
+    independent normal noise with SD ``noise_sd``; the true rates are the same for all.
+    Patients whose estimated earlier rate is exactly 0 are counted, not kept.
+    """
+    from .. import _checks as chk
+
+    rate_before = chk.number("rate_before", rate_before)
+    rate_after = chk.number("rate_after", rate_after)
+    noise_sd = chk.non_negative("noise_sd", noise_sd)
+    months = chk.positive("months", months)
+    n = chk.integer("n", n, low=1, high=100_000)
+    gen = make_rng(seed)
+    # difference of two noisy visits: noise SD √2·noise_sd, divided by the period length
+    e = gen.standard_normal((2, n)) * np.sqrt(2) * noise_sd / months
+    rb, ra = rate_before + e[0], rate_after + e[1]
+    ok = prog.is_defined(rb)
+    imp = prog.percent_improvement(rb[ok], ra[ok])
+    true = prog.percent_improvement(rate_before, rate_after) if rate_before != 0 else None
+    return {"improvement": imp, "n_undefined": int(n - ok.sum()), "true": true, "rate_before": rate_before,
+            "rate_after": rate_after}
+
+
+def _metric_summary(r: dict) -> dict:
+    s = prog.summarize_improvements(r["improvement"])
+    return {
+        "true improvement (%)": "undefined" if r["true"] is None else round(r["true"], 1),
+        "median (%)": round(s["median"], 1),
+        "mean (%)": round(s["mean"], 1),
+        "10% trimmed mean (%)": round(s["trimmed_mean"], 1),
+        "share > 25% (%)": round(100 * s["share_responders"], 1),
+        "smallest (%)": round(s["min"]),
+        "largest (%)": round(s["max"]),
+    }
+
+
+def _metric_draw(r: dict, ax) -> None:
+    imp = r["improvement"]
+    lo, hi = DISPLAY_RANGE
+    _histogram(ax, imp)
+    if r["true"] is not None:
+        ax.axvline(r["true"], color=COLOURS["neutral"], lw=2)
+    mean = float(np.mean(imp))
+    ax.axvline(float(np.clip(mean, lo, hi)), color=COLOURS["observed"], lw=1.5, ls="-.")
+    ax.axvline(float(np.median(imp)), color="k", lw=1, ls=":")
+    ax.set_xlim(lo, hi)
+    ax.text(0.01, 0.97, f"green: true\nred dash-dot: mean {mean:.0f}%\nblack dotted: median",
+            transform=ax.transAxes, fontsize=7, va="top")
+    ax.set_xlabel("% improvement (display cut at ±300%)")
+    ax.set_ylabel("measured patients")
+    ax.set_title(f"True rates {r['rate_before']:g} → {r['rate_after']:g} points/month", fontsize=10)
+
+
+@register
+def metric_explorer() -> Explorer:
+    """One kind of patient measured many times: how noisy the % improvement is."""
+    controls = {
+        "rate_before": Slider(0.1, 3.0, 0.1, 1.0, "true rate before (points/month)"),
+        "rate_after": Slider(0.0, 3.0, 0.1, 1.0, "true rate after (points/month)"),
+        "noise_sd": Slider(0.0, 3.0, 0.25, 1.0, "visit noise SD (points)"),
+        "months": Slider(1.0, 6.0, 1.0, 3.0, "months per period"),
+    }
+    presets = [
+        Preset("Average decline, no change", {}),
+        Preset("Slow decline, no change", {"rate_before": 0.3, "rate_after": 0.3}),
+        Preset("Real 50% slowing", {"rate_before": 1.0, "rate_after": 0.5}),
+        Preset("Slow decline, 6-month periods", {"rate_before": 0.3, "rate_after": 0.3, "months": 6.0}),
+    ]
+    return Explorer(
+        name="metric_explorer",
+        title="The % improvement of one kind of patient, measured with visit noise",
+        compute=metric_samples,
+        controls=controls,
+        summarize=_metric_summary,
+        draw=_metric_draw,
+        presets=presets,
+        figsize=(5.5, 3.2),
+    )

@@ -1,0 +1,72 @@
+"""The phase II trial's numbers: data table, responder intervals against known values, audit verdicts."""
+
+from __future__ import annotations
+
+import pytest
+from scipy import stats
+
+from appraisal import data
+from appraisal import progression_audit as pa
+from appraisal.audit import verdict_counts
+
+
+def test_published_numbers_in_data():
+    v = lambda q: data.value("petrou2021_results", q)  # noqa: E731
+    assert (v("enrolled"), v("withdrew_before_first"), v("analysed")) == (20, 1, 19)
+    assert (v("responders_inj1_inj2"), v("responders_inj2_inj3"), v("evaluable_inj2_inj3")) == (15, 11, 12)
+    assert (v("responders_inj3_inj4"), v("evaluable_inj3_inj4")) == (8, 10)
+    assert v("responders_whole_period") == 13
+    assert v("mean_improvement_inj1_inj2") == 107.1 and v("mean_improvement_whole_period") == 47.4
+    assert (v("clinically_improved_after_inj1"), v("still_improved_after_inj2")) == (7, 5)
+    assert data.printed("petrou2021_results", "improvement_range_min") == "+1"
+
+
+def test_responder_percentages():
+    t = pa.responder_table().set_index("interval")
+    assert t["percent"].round(1).tolist() == [78.9, 91.7, 80.0, 68.4]
+
+
+def test_responder_intervals_known_values():
+    t = pa.responder_table().set_index("responders")
+    # Clopper–Pearson from the beta quantiles (independent of statsmodels), to 1e-6 percent points
+    for k, n in [(15, 19), (11, 12), (8, 10), (13, 19)]:
+        assert t.loc[k, "exact low"] == pytest.approx(100 * stats.beta.ppf(0.025, k, n - k + 1), abs=1e-6)
+        assert t.loc[k, "exact high"] == pytest.approx(100 * stats.beta.ppf(0.975, k + 1, n - k), abs=1e-6)
+    # published-style values, to 0.05 percentage points: Wilson 15/19 = 56.7–91.5%, exact 54.4–93.9%
+    assert (t.loc[15, "Wilson low"], t.loc[15, "Wilson high"]) == (pytest.approx(56.7, abs=0.05), pytest.approx(91.5, abs=0.05))
+    assert (t.loc[15, "exact low"], t.loc[15, "exact high"]) == (pytest.approx(54.4, abs=0.05), pytest.approx(93.9, abs=0.05))
+    # 11/12: Wilson 64.6–98.5%
+    assert (t.loc[11, "Wilson low"], t.loc[11, "Wilson high"]) == (pytest.approx(64.6, abs=0.05), pytest.approx(98.5, abs=0.05))
+
+
+def test_audit_verdicts():
+    table = pa.petrou_audit()
+    counts = verdict_counts(table)
+    assert counts == {"consistent": 1, "inconsistent": 0, "not checkable": len(table) - 1}
+    row = table.set_index("item").loc["patients analysed"]
+    assert row["recomputed"] == 19 and row["verdict"] == "consistent"
+
+
+def test_audit_catches_a_wrong_count(data_copy):
+    path = data_copy / "petrou2021_results.csv"
+    path.write_text(path.read_text().replace("\nenrolled,20,20,", "\nenrolled,21,21,"))
+    counts = verdict_counts(pa.petrou_audit())
+    assert counts["inconsistent"] == 1
+
+
+def test_constraints_hold_and_can_fail(data_copy):
+    assert pa.constraints()["holds"].all()
+    path = data_copy / "petrou2021_results.csv"
+    path.write_text(path.read_text().replace("\nresponders_inj2_inj3,11,11,", "\nresponders_inj2_inj3,13,13,"))
+    assert not pa.constraints()["holds"].iloc[0]
+
+
+def test_summary_vs_publication_reads_data():
+    t = pa.summary_vs_publication()
+    assert len(t) >= 5
+    assert "11 of 12" in " ".join(t["publication (abstract)"])
+
+
+def test_bad_level():
+    with pytest.raises(ValueError, match=r"level=1.5 is not allowed"):
+        pa.responder_table(level=1.5)

@@ -1,0 +1,134 @@
+"""No-effect simulation of the single-arm trial: limiting cases, regression to the mean, bad input."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from appraisal.simulate.single_arm import natural_history_defaults, simulate_untreated, trial_sized
+
+
+def test_defaults_come_from_natural_history():
+    d = natural_history_defaults()
+    assert d == {"mean_decline": 1.02, "slope_sd": 2.3}
+
+
+def test_zero_noise_linear_decline_gives_no_responders():
+    # no visit noise, no rounding, same straight-line rate for everyone, nobody near the floor of 0:
+    # every interval repeats the run-in
+    r = simulate_untreated(3000, seed=1, noise_sd=0.0, round_scores=False, slope_sd=0.0, shape_exponent=1.0,
+                           entry_min_score=30)
+    assert r.n_enrolled > 0 and r.defined.all()
+    assert np.allclose(r.improvement, 0.0, atol=1e-9)
+    assert r.responder_share(0) == 0.0 and r.responder_share("whole") == 0.0
+
+
+def test_floor_of_the_scale_looks_like_improvement():
+    # the same noiseless course, but patients who reach 0 can lose no more: their rate "improves"
+    r = simulate_untreated(3000, seed=1, noise_sd=0.0, round_scores=False, slope_sd=0.0, entry_min_score=20)
+    at_floor = r.observed[:, -1] == 0
+    assert at_floor.any()
+    assert np.all(r.improvement_whole[at_floor] > 0)
+    assert np.allclose(r.improvement_whole[~at_floor], 0.0, atol=1e-9)
+
+
+def test_slowing_course_looks_like_improvement():
+    r = simulate_untreated(3000, seed=1, noise_sd=0.0, round_scores=False, slope_sd=0.0, shape_exponent=0.7,
+                           entry_min_score=30)
+    assert np.all(r.improvement[:, 0] > 0)
+
+
+def test_rounding_alone_makes_responders():
+    # the same patients measured on the whole-point scale: quantization creates apparent changes
+    r = simulate_untreated(3000, seed=1, noise_sd=0.0, round_scores=True, slope_sd=0.0)
+    assert r.responder_share(0) > 0.05
+
+
+def test_deterministic_and_seeded():
+    a = simulate_untreated(500, seed=3)
+    b = simulate_untreated(500, seed=3)
+    c = simulate_untreated(500, seed=4)
+    assert np.array_equal(a.observed, b.observed)
+    assert not np.array_equal(a.observed, c.observed) or a.n_enrolled != c.n_enrolled
+
+
+def test_scores_are_whole_and_bounded():
+    r = simulate_untreated(2000, seed=2, noise_sd=3.0)
+    assert np.all(r.observed == np.rint(r.observed))
+    assert r.observed.min() >= 0 and r.observed.max() <= 48
+
+
+def test_entry_criteria_are_applied():
+    r = simulate_untreated(2000, seed=5, entry_min_score=30)
+    assert np.all(r.observed[:, 0] > 30)
+    strict = simulate_untreated(2000, seed=5, age_range=(50, 55))
+    assert strict.n_enrolled < simulate_untreated(2000, seed=5).n_enrolled
+
+
+def test_noise_alone_stays_far_below_observed():
+    # the published default course: straight decline, visit noise, 3–6 month intervals
+    r = simulate_untreated(4000, seed=11)
+    share = r.responder_share(0)
+    assert 0.25 < share < 0.5
+    assert trial_sized(r, 19, 500, seed=1)["prob_at_least"](15) < 0.01
+
+
+def test_enrolment_after_steep_spell_regresses_to_the_mean():
+    base = simulate_untreated(4000, seed=12)
+    steep = simulate_untreated(4000, seed=12, min_run_in_loss=3)
+    assert steep.responder_share(0) > base.responder_share(0) + 0.15
+    # the run-in rate of those selected overstates their true rate
+    assert np.mean(steep.rate_before) > 1.5 * np.mean(steep.true_rate)
+
+
+def test_expectation_bias_raises_first_interval_only():
+    base = simulate_untreated(4000, seed=13)
+    biased = simulate_untreated(4000, seed=13, expectation_bias=2.0)
+    assert biased.responder_share(0) > base.responder_share(0) + 0.1
+    assert abs(biased.responder_share(1) - base.responder_share(1)) < 0.02
+
+
+def test_trial_sized_binomial_matches_resampling():
+    r = simulate_untreated(4000, seed=14)
+    t = trial_sized(r, 19, 4000, seed=2)
+    assert np.mean(t["counts"]) == pytest.approx(19 * t["p"], abs=0.2)
+    assert t["prob_at_least"](0) == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"noise_sd": -1.0}, r"noise_sd=-1.0 is not allowed"),
+        ({"interval_months": (0.0, 3.0)}, r"interval_months\[0\]=0.0 is not allowed"),
+        ({"interval_months": (6.0, 3.0)}, r"interval_months=\(6.0, 3.0\) is not allowed"),
+        ({"interval_months": 3.0}, r"interval_months=3.0 is not allowed"),
+        ({"run_in_months": 0}, r"run_in_months=0 is not allowed"),
+        ({"before": "baseline"}, r"before='baseline' is not allowed"),
+        ({"entry_min_score": 48}, r"entry_min_score=48 is not allowed"),
+        ({"mean_decline": 0.0}, r"mean_decline=0.0 is not allowed"),
+        ({"slope_sd": -0.1}, r"slope_sd=-0.1 is not allowed"),
+        ({"shape_exponent": 5.0}, r"shape_exponent=5.0 is not allowed"),
+        ({"seed": -1}, r"seed=-1 is not allowed"),
+        ({"round_scores": 1}, r"round_scores=1 is not allowed"),
+        ({"min_run_in_loss": -2}, r"min_run_in_loss=-2 is not allowed"),
+        ({"age_range": (70, 20)}, r"age_range=\(70, 20\) is not allowed"),
+    ],
+)
+def test_bad_parameters(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        simulate_untreated(100, **kwargs)
+
+
+def test_bad_sample_size():
+    with pytest.raises(ValueError, match=r"n=0 is not allowed"):
+        simulate_untreated(0)
+
+
+def test_trial_sized_bad_input():
+    r = simulate_untreated(200, seed=1)
+    with pytest.raises(ValueError, match=r"n_patients=0 is not allowed"):
+        trial_sized(r, 0)
+    with pytest.raises(ValueError, match=r"interval=7 is not allowed"):
+        trial_sized(r, 19, interval=7)
+    with pytest.raises(ValueError, match=r"interval=5 is not allowed"):
+        r.improvements(5)
