@@ -1,0 +1,442 @@
+"""Read across the book's studies: evidence map, risk of bias and certainty, built from ``data/``.
+
+Three tables hold the synthesis as data, so that a reader or an instructor can change
+one entry and rebuild the chapter:
+
+* ``evidence_map`` – one row per study: design, comparator, endpoint and follow-up in
+  words, and for every *number* a reference to the ``(table, quantity)`` that holds it
+  in the chapter's own data table. Text may contain ``{table:quantity}`` placeholders,
+  replaced by the number as printed. Nothing numeric is typed twice.
+* ``risk_of_bias`` – domain-level judgments in the style of RoB 2 for randomized
+  trials :cite:`sterne2019` and ROBINS-I for non-randomized studies :cite:`sterne2016`,
+  each with a one-sentence reason.
+* ``certainty`` – per clinical question, a starting level and the change for each
+  GRADE domain :cite:`guyatt2008`; the final level is computed here by
+  :func:`grade_level`, never stored.
+
+The functions are pure: they read the tables (validated by :mod:`appraisal.data`),
+recompute what is derived (a proportion's Wilson interval, an interval recovered from a
+p-value by :func:`appraisal.recompute.ratio_ci_from_p`) and return DataFrames or
+Matplotlib figures.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import _checks as chk
+from . import data, recompute
+
+__all__ = [
+    "ROB2_DOMAINS",
+    "ROBINS_I_DOMAINS",
+    "JUDGMENTS",
+    "SEVERITY",
+    "GRADE_LEVELS",
+    "fill_placeholders",
+    "referenced_quantities",
+    "study_results",
+    "evidence_map",
+    "study_sizes",
+    "results_figure",
+    "risk_of_bias",
+    "rob_matrix",
+    "traffic_light",
+    "grade_level",
+    "certainty_table",
+]
+
+ROB2_DOMAINS = (
+    "Randomization process",
+    "Deviations from intended interventions",
+    "Missing outcome data",
+    "Measurement of the outcome",
+    "Selection of the reported result",
+    "Overall",
+)
+ROBINS_I_DOMAINS = (
+    "Confounding",
+    "Selection of participants",
+    "Classification of interventions",
+    "Deviations from intended interventions",
+    "Missing data",
+    "Measurement of outcomes",
+    "Selection of the reported result",
+    "Overall",
+)
+_DOMAINS = {"RoB 2": ROB2_DOMAINS, "ROBINS-I": ROBINS_I_DOMAINS}
+
+#: judgments each tool allows, from least to most serious (plus "no information" for ROBINS-I)
+JUDGMENTS = {
+    "RoB 2": ("low", "some concerns", "high"),
+    "ROBINS-I": ("low", "moderate", "serious", "critical", "no information"),
+}
+#: a common ordinal scale for drawing and comparing (None: no information)
+SEVERITY = {"low": 0, "some concerns": 1, "moderate": 1, "high": 2, "serious": 2, "critical": 3, "no information": None}
+_COLOURS = {0: "#4daf4a", 1: "#ffd92f", 2: "#e41a1c", 3: "#67000d", None: "#bdbdbd"}
+_SYMBOLS = {"low": "+", "some concerns": "!", "moderate": "!", "high": "−", "serious": "−", "critical": "×",
+            "no information": "?"}
+
+GRADE_LEVELS = ("very low", "low", "moderate", "high")
+_START = {"high": 4, "low": 2}
+_GRADE_DOMAINS = ("risk_of_bias", "inconsistency", "indirectness", "imprecision", "publication_bias")
+
+_REF_COLUMNS = {
+    "estimate_quantity": "estimate",
+    "lower_quantity": "lower limit",
+    "upper_quantity": "upper limit",
+    "p_quantity": "p-value",
+    "arm_treated_quantity": "treated arm",
+    "arm_control_quantity": "control arm",
+}
+_PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*):([a-z][a-z0-9_]*)\}")
+_TEXT_COLUMNS = ("design", "comparator", "endpoint", "follow_up")
+
+
+def _blank(v) -> bool:
+    return v is None or (isinstance(v, float) and np.isnan(v)) or (isinstance(v, str) and not v.strip())
+
+
+def fill_placeholders(text: str, directory: Path | str | None = None) -> str:
+    """Replace each ``{table:quantity}`` in ``text`` by that number as printed in its source.
+
+    >>> fill_placeholders("{mesems2021_results:randomized} patients")  # doctest: +SKIP
+    '144 patients'
+    """
+    if not isinstance(text, str):
+        raise ValueError(f"text={text!r} is not allowed: text must be a string.")
+    return _PLACEHOLDER.sub(lambda m: data.printed(m.group(1), m.group(2), directory), text)
+
+
+def _map(directory) -> pd.DataFrame:
+    return data.load_table("evidence_map", directory)
+
+
+def referenced_quantities(directory: Path | str | None = None) -> pd.DataFrame:
+    """Every ``(table, quantity)`` the evidence map points to, with the study and the role it plays.
+
+    Columns: ``study``, ``role`` (size, estimate, lower limit, …, or the text column of
+    a placeholder), ``table``, ``quantity``. A test checks that each one exists, so a
+    renamed quantity in a chapter's table is caught here.
+    """
+    rows = []
+    for _, r in _map(directory).iterrows():
+        rows.append({"study": r["study"], "role": "size", "table": r["n_table"], "quantity": r["n_quantity"]})
+        for col, role in _REF_COLUMNS.items():
+            if not _blank(r[col]):
+                rows.append({"study": r["study"], "role": role, "table": r["estimate_table"], "quantity": r[col]})
+        for col in _TEXT_COLUMNS:
+            for table, quantity in _PLACEHOLDER.findall(r[col] or ""):
+                rows.append({"study": r["study"], "role": f"text: {col}", "table": table, "quantity": quantity})
+    return pd.DataFrame(rows, columns=["study", "role", "table", "quantity"])
+
+
+def _num(table: str, quantity, directory) -> float | None:
+    return None if _blank(quantity) else float(data.value(table, quantity, directory))
+
+
+def study_results(directory: Path | str | None = None, level: float = 0.95) -> pd.DataFrame:
+    """The numbers behind each study's headline result, read from the chapters' tables.
+
+    One row per study with ``n``, ``effect_measure``, ``estimate``, ``lower``, ``upper``,
+    ``p`` (None where not reported), ``p_printed``, ``interval`` (how the interval was
+    obtained: ``"reported"``, ``"derived from p"`` via
+    :func:`appraisal.recompute.ratio_ci_from_p` :cite:`altman2011ci`, ``"Wilson"`` for a
+    responder proportion, or ``"none"``) and the arms' percentages where given.
+    """
+    level = chk.probability("level", level)
+    rows = []
+    for _, r in _map(directory).iterrows():
+        t = r["estimate_table"]
+        n = data.value(r["n_table"], r["n_quantity"], directory)
+        est = _num(t, r["estimate_quantity"], directory)
+        lo = _num(t, r["lower_quantity"], directory)
+        hi = _num(t, r["upper_quantity"], directory)
+        p = _num(t, r["p_quantity"], directory)
+        p_printed = None if _blank(r["p_quantity"]) else data.printed(t, r["p_quantity"], directory)
+        how = "none"
+        if r["effect_measure"] == "responder proportion":
+            k = int(est)
+            est = k / int(n)
+            lo, hi = recompute.proportion_ci(k, int(n), level=level, method="wilson")
+            how = "Wilson"
+        elif est is not None and lo is not None and hi is not None:
+            how = "reported"
+        elif est is not None and p is not None and r["effect_measure"] != "none":
+            lo, hi = recompute.ratio_ci_from_p(est, p, level=level)
+            how = "derived from p"
+        rows.append({
+            "study": r["study"], "label": r["label"], "disease": r["disease"], "randomized": bool(r["randomized"]),
+            "n": int(n), "effect_measure": r["effect_measure"], "estimate": est, "lower": lo, "upper": hi,
+            "p": p, "p_printed": p_printed, "interval": how,
+            "treated_pct": _num(t, r["arm_treated_quantity"], directory),
+            "control_pct": _num(t, r["arm_control_quantity"], directory),
+        })
+    return pd.DataFrame(rows)
+
+
+def _p_text(p_printed: str | None) -> str:
+    """'0.78' → 'p = 0.78', '.45' → 'p = 0.45', '<0.01' → 'p < 0.01'."""
+    if p_printed is None:
+        return ""
+    s = p_printed.strip().replace(" ", "")
+    sign = "="
+    if s[0] in "<>≤≥":
+        sign, s = s[0], s[1:]
+    return f"p {sign} {'0' + s if s.startswith('.') else s}"
+
+
+def _fmt(x: float) -> str:
+    return f"{x:.2f}"
+
+
+def _result_text(r: pd.Series, printed_ok: bool = True) -> str:
+    m = r["effect_measure"]
+    p = _p_text(r["p_printed"])
+    if m == "responder proportion":
+        return (f"{r['estimate']:.0%} responders (95% CI {r['lower']:.0%} to {r['upper']:.0%}, Wilson); "
+                "no comparison group")
+    if m == "none":
+        return f"one biomarker changed ({p}); no effect size reported" if p else "no effect size reported"
+    abbrev = {"hazard ratio": "HR", "rate ratio": "RR", "odds ratio": "OR"}[m]
+    text = f"{abbrev} {_fmt(r['estimate'])}"
+    if pd.notna(r["lower"]):
+        derived = ", derived from p" if r["interval"] == "derived from p" else ""
+        text += f" (95% CI {_fmt(r['lower'])} to {_fmt(r['upper'])}{derived})"
+    if p:
+        text += f", {p}"
+    if pd.notna(r["treated_pct"]) and pd.notna(r["control_pct"]):
+        text = f"{r['treated_pct']:g}% vs {r['control_pct']:g}% responders; " + text
+    return text
+
+
+def evidence_map(directory: Path | str | None = None) -> pd.DataFrame:
+    """The evidence map as a display table: one row per study, every number read from ``data/``.
+
+    Columns: Study, Disease, Design, n, Comparator, Endpoint, Result (estimate, 95% CI,
+    p), Follow-up. Intervals recovered from a p-value are labelled as such.
+    """
+    m = _map(directory).set_index("study")
+    res = study_results(directory).set_index("study")
+    rows = []
+    for study, r in m.iterrows():
+        rr = res.loc[study]
+        rows.append({
+            "Study": r["label"],
+            "Disease": r["disease"],
+            "Design": fill_placeholders(r["design"], directory),
+            "n": f"{rr['n']} {r['n_meaning']}",
+            "Comparator": fill_placeholders(r["comparator"], directory),
+            "Endpoint": fill_placeholders(r["endpoint"], directory),
+            "Result": _result_text(rr),
+            "Follow-up": fill_placeholders(r["follow_up"], directory),
+        })
+    return pd.DataFrame(rows)
+
+
+def study_sizes(directory: Path | str | None = None) -> dict[str, int]:
+    """Number of patients per study (label → n), read through the evidence map."""
+    res = study_results(directory)
+    return {r["label"]: int(r["n"]) for _, r in res.iterrows()}
+
+
+def results_figure(results: pd.DataFrame, ax=None):
+    """Ratio estimates with 95% intervals on a log axis, one line per study that has one.
+
+    Hollow markers show intervals derived from a p-value rather than reported. The
+    measures differ (hazard, rate and odds ratios, two diseases), so the figure places
+    them side by side to compare precision and direction, not to pool them.
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.lines import Line2D
+    from matplotlib.ticker import NullFormatter, NullLocator
+
+    if not isinstance(results, pd.DataFrame) or not {"effect_measure", "estimate", "lower", "upper"} <= set(results):
+        raise ValueError("results is not allowed: results must be the DataFrame returned by study_results().")
+    ratios = results[results["effect_measure"].str.endswith("ratio") & results["lower"].notna()].reset_index(drop=True)
+    if ratios.empty:
+        raise ValueError("results is not allowed: it holds no ratio estimate with an interval to draw.")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7.0, 0.7 + 0.6 * len(ratios)), layout="constrained")
+    for i, r in ratios.iterrows():
+        colour = "#1f77b4" if r["randomized"] else "#d62728"
+        face = "white" if r["interval"] == "derived from p" else colour
+        ax.plot([r["lower"], r["upper"]], [i, i], color=colour, lw=2)
+        ax.plot(r["estimate"], i, "s", ms=8, mec=colour, mfc=face)
+    ax.axvline(1.0, color="k", lw=1, ls="--")
+    ax.set_xscale("log")
+    ax.xaxis.set_minor_locator(NullLocator())
+    ax.xaxis.set_minor_formatter(NullFormatter())
+    ticks = [0.1, 0.2, 0.5, 1, 2, 5]
+    ax.set_xticks(ticks, [f"{t:g}" for t in ticks])
+    ax.set_xlim(0.1, 5)
+    ax.set_yticks(range(len(ratios)),
+                  [f"{r['label']}\n{r['effect_measure']}, n = {r['n']}" for _, r in ratios.iterrows()])
+    ax.set_ylim(len(ratios) - 0.5, -0.5)
+    ax.set_xlabel("ratio, MSCs vs comparator (log scale)\nbelow 1: fewer deaths or lesions; above 1: more responders")
+    ax.grid(axis="y", visible=False)
+    handles = [Line2D([], [], color="#1f77b4", marker="s", label="randomized"),
+               Line2D([], [], color="#d62728", marker="s", label="non-randomized"),
+               Line2D([], [], color="#1f77b4", marker="s", mfc="white", label="interval derived from p")]
+    ax.legend(handles=handles, fontsize=7.5, loc="upper right", frameon=False)
+    return ax
+
+
+# ---------------------------------------------------------------------------------------- risk of bias
+
+def risk_of_bias(directory: Path | str | None = None) -> pd.DataFrame:
+    """The risk-of-bias judgments, checked for completeness and internal consistency.
+
+    Each study must use one tool, have every domain of that tool exactly once, use only
+    that tool's judgments, and an overall judgment at least as serious as its worst
+    domain (the rule of both RoB 2 and ROBINS-I). A broken table raises
+    :class:`ValueError` naming the study and what is wrong.
+    """
+    rob = data.load_table("risk_of_bias", directory)
+    for study, g in rob.groupby("study", sort=False):
+        tools = g["tool"].unique()
+        if len(tools) != 1:
+            raise ValueError(f"study={study!r} is not allowed: it mixes tools {list(tools)}; use one tool per study.")
+        tool = tools[0]
+        want = _DOMAINS[tool]
+        have = list(g.sort_values("domain_order")["domain"])
+        if sorted(have) != sorted(want) or len(have) != len(want):
+            raise ValueError(f"study={study!r} is not allowed: {tool} needs the domains {list(want)}; it has {have}.")
+        bad = sorted(set(g["judgment"]) - set(JUDGMENTS[tool]))
+        if bad:
+            raise ValueError(f"judgment={bad[0]!r} is not allowed for study={study!r}: {tool} judgments are "
+                             f"{', '.join(JUDGMENTS[tool])}.")
+        overall = g.loc[g["domain"] == "Overall", "judgment"].iloc[0]
+        worst = max((SEVERITY[j] for j in g.loc[g["domain"] != "Overall", "judgment"] if SEVERITY[j] is not None),
+                    default=0)
+        if SEVERITY[overall] is None or SEVERITY[overall] < worst:
+            raise ValueError(f"judgment={overall!r} is not allowed for the Overall domain of study={study!r}: "
+                             f"the overall judgment must be at least as serious as the worst domain.")
+    order = {d: i for i, d in enumerate(ROB2_DOMAINS)} | {d: i for i, d in enumerate(ROBINS_I_DOMAINS)}
+    rob = rob.assign(_o=rob.apply(lambda r: order[r["domain"]] if r["domain"] in _DOMAINS[r["tool"]] else 99, axis=1))
+    return rob.sort_values(["tool", "study", "_o"], kind="stable").drop(columns="_o").reset_index(drop=True)
+
+
+def rob_matrix(rob: pd.DataFrame, tool: str) -> pd.DataFrame:
+    """Studies × domains of one tool, holding the judgments (rows in the table's order)."""
+    chk.one_of("tool", tool, list(_DOMAINS))
+    sub = rob[rob["tool"] == tool]
+    if sub.empty:
+        raise ValueError(f"tool={tool!r} is not allowed: no study in the table uses it.")
+    studies = list(dict.fromkeys(sub["study"]))
+    return sub.pivot(index="study", columns="domain", values="judgment").loc[studies, list(_DOMAINS[tool])]
+
+
+def traffic_light(rob: pd.DataFrame, labels: dict[str, str] | None = None):
+    """The traffic-light figure: one panel per tool, a coloured, symbol-marked dot per study and domain.
+
+    Colours run from green (low) through yellow (some concerns / moderate) and red
+    (high / serious) to dark red (critical); grey is "no information". Each dot also
+    carries a symbol (+ ! − × ?) so the figure reads without colour.
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.lines import Line2D
+
+    labels = labels or {}
+    tools = [t for t in _DOMAINS if (rob["tool"] == t).any()]
+    if not tools:
+        raise ValueError("rob is not allowed: it holds no judgment of a known tool.")
+    mats = {t: rob_matrix(rob, t) for t in tools}
+    width = max(m.shape[1] for m in mats.values())
+    heights = [len(m) + 1.6 for m in mats.values()]
+    fig, axes = plt.subplots(len(tools), 1, figsize=(8.4, 0.5 * sum(heights) + 0.9),
+                             gridspec_kw={"height_ratios": heights}, layout="constrained", squeeze=False)
+    for ax, tool in zip(axes[:, 0], tools):
+        mat = mats[tool]
+        ncol = mat.shape[1]
+        for i, study in enumerate(mat.index):
+            for j, dom in enumerate(mat.columns):
+                jdg = mat.loc[study, dom]
+                sev = SEVERITY[jdg]
+                ax.scatter(j, i, s=380, color=_COLOURS[sev], edgecolor="k", lw=1.6 if dom == "Overall" else 0.5,
+                           zorder=3)
+                ax.text(j, i, _SYMBOLS[jdg], ha="center", va="center", fontsize=11, fontweight="bold",
+                        color="white" if sev in (2, 3) else "black", zorder=4)
+        ax.xaxis.tick_top()
+        ax.set_xticks(range(ncol), [f"D{j + 1}" if d != "Overall" else "Overall" for j, d in enumerate(mat.columns)])
+        ax.set_yticks(range(len(mat)), [labels.get(s, s) for s in mat.index])
+        ax.set_xlim(-0.6, width - 0.4)
+        ax.set_ylim(len(mat) - 0.4, -0.6)
+        ax.grid(False)
+        for side in ("left", "bottom"):
+            ax.spines[side].set_visible(False)
+        ax.tick_params(length=0)
+        key = "; ".join(f"D{j + 1} {d.lower()}" for j, d in enumerate(mat.columns) if d != "Overall")
+        ax.set_title(f"{tool} ({'randomized trials' if tool == 'RoB 2' else 'non-randomized studies'})", loc="left",
+                     fontsize=11)
+        ax.set_xlabel(_wrap(key, 90), fontsize=8, loc="left")
+    handles = [Line2D([], [], marker="o", ls="", ms=11, mfc=_COLOURS[s], mec="k", label=lab)
+               for s, lab in [(0, "+ low"), (1, "! some concerns / moderate"), (2, "− high / serious"),
+                              (3, "× critical"), (None, "? no information")]]
+    fig.legend(handles=handles, loc="outside lower center", ncol=5, fontsize=8, frameon=False)
+    return fig
+
+
+def _wrap(text: str, width: int) -> str:
+    import textwrap
+
+    return "\n".join(textwrap.wrap(text, width))
+
+
+# ---------------------------------------------------------------------------------------- certainty
+
+def grade_level(start: str, changes, upgrade: int = 0) -> str:
+    """Certainty of evidence after rating down and up, in the spirit of GRADE :cite:`guyatt2008`.
+
+    ``start`` is ``"high"`` (randomized trials) or ``"low"`` (non-randomized studies);
+    ``changes`` are the ratings for the five domains (each 0, -1 or -2); ``upgrade`` is
+    0–2 (large effect, dose–response). Levels count high = 4 … very low = 1, and GRADE
+    has no level below very low, so the result stops there. ``"no studies"`` gives
+    ``"no evidence"``.
+    """
+    chk.one_of("start", start, ["high", "low", "no studies"])
+    changes = list(changes)
+    for i, c in enumerate(changes):
+        chk.integer(f"changes[{i}]", c, low=-2, high=0)
+    upgrade = chk.integer("upgrade", upgrade, low=0, high=2)
+    if start == "no studies":
+        return "no evidence"
+    score = _START[start] + sum(int(c) for c in changes) + upgrade
+    return GRADE_LEVELS[min(max(score, 1), 4) - 1]
+
+
+def certainty_table(directory: Path | str | None = None) -> pd.DataFrame:
+    """Per question: studies, start, each domain's change, the computed certainty and the finding.
+
+    Also ``worst_overall_rob``: the most serious overall risk-of-bias judgment among the
+    question's studies, read from the risk-of-bias table, so a reader can see whether the
+    risk-of-bias rating agrees with the traffic light.
+    """
+    cert = data.load_table("certainty", directory)
+    rob = risk_of_bias(directory)
+    overall = rob[rob["domain"] == "Overall"].set_index("study")["judgment"]
+    known = set(data.load_table("evidence_map", directory)["study"])
+    rows = []
+    for _, r in cert.iterrows():
+        studies = [] if _blank(r["studies"]) else [s.strip() for s in r["studies"].split(";")]
+        unknown = [s for s in studies if s not in known]
+        if unknown:
+            raise ValueError(f"studies={r['studies']!r} is not allowed for question {r['question_id']!r}: "
+                             f"{unknown} are not in the evidence map.")
+        if (r["start"] == "no studies") != (not studies):
+            raise ValueError(f"start={r['start']!r} is not allowed for question {r['question_id']!r}: "
+                             "'no studies' goes with an empty study list and only with it.")
+        changes = [int(r[d]) for d in _GRADE_DOMAINS]
+        judg = [overall.get(s) for s in studies if s in overall.index]
+        worst = max(judg, key=lambda j: SEVERITY[j] if SEVERITY[j] is not None else -1) if judg else "—"
+        rows.append({
+            "question_id": r["question_id"], "question": r["question"], "studies": studies, "start": r["start"],
+            **{d: c for d, c in zip(_GRADE_DOMAINS, changes)}, "upgrade": int(r["upgrade"]),
+            "certainty": grade_level(r["start"], changes, int(r["upgrade"])),
+            "worst_overall_rob": worst, "finding": r["finding"],
+        })
+    return pd.DataFrame(rows)

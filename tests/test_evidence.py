@@ -1,0 +1,205 @@
+"""The synthesis tables (evidence map, risk of bias, certainty) and what appraisal.evidence builds from them."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import pandas as pd
+import pytest
+
+from appraisal import data
+from appraisal import evidence as E
+
+# The five studies and the sizes the assignment names (read from the chapters' tables, pinned here).
+SIZES = {"barczewska2020": 67, "petrou2021": 19, "uccelli2021": 144, "alkhazaali2024": 15, "cudkowicz2022": 189}
+
+
+def test_every_referenced_quantity_exists():
+    refs = E.referenced_quantities()
+    assert len(refs) >= 5 * 2
+    for _, r in refs.iterrows():
+        data.printed(r["table"], r["quantity"])  # raises ValueError if the quantity is missing
+
+
+def test_one_source_of_truth_for_the_numbers():
+    """The map's numbers are the chapters' numbers, read, not copied."""
+    res = E.study_results().set_index("study")
+    assert res["n"].to_dict() == SIZES
+    assert res.loc["uccelli2021", ["estimate", "lower", "upper", "p"]].tolist() == [
+        data.value("mesems2021_results", q) for q in ("rate_ratio", "rate_ratio_lower", "rate_ratio_upper",
+                                                      "rate_ratio_p")]
+    assert res.loc["barczewska2020", ["estimate", "lower", "upper", "p"]].tolist() == [
+        data.value("barczewska2020_results", q) for q in ("hr_death", "hr_death_lower", "hr_death_upper",
+                                                          "hr_death_p")]
+    assert res.loc["cudkowicz2022", "estimate"] == data.value("debamestrocel_results", "odds_ratio")
+    assert res.loc["cudkowicz2022", "treated_pct"] == data.value("debamestrocel_results", "responders_msc_pct")
+
+
+def test_published_values_appear_in_the_map():
+    m = E.evidence_map().set_index("Study")
+    mesems = m.filter(like="MESEMS", axis=0).iloc[0]
+    assert "RR 0.94 (95% CI 0.58 to 1.50), p = 0.78" in mesems["Result"]
+    barcz = m.filter(like="Barczewska", axis=0).iloc[0]
+    assert "HR 0.30 (95% CI 0.16 to 0.59), p = 0.0004" in barcz["Result"]
+    deb = m.filter(like="Debamestrocel", axis=0).iloc[0]
+    assert deb["Result"].startswith("33% vs 28% responders; OR 1.33") and "derived from p" in deb["Result"]
+    assert "1.25" in deb["Endpoint"] and "{" not in "".join(m.to_numpy().ravel().astype(str))
+
+
+def test_interval_derived_from_p_matches_hand_computation():
+    # Altman & Bland 2011: z = Φ⁻¹(1 − 0.45/2) = 0.7554, SE = ln 1.33 / z = 0.3775, limits 1.33·exp(∓1.96·SE)
+    r = E.study_results().set_index("study").loc["cudkowicz2022"]
+    assert r["interval"] == "derived from p"
+    assert r["lower"] == pytest.approx(0.6346, abs=5e-4)
+    assert r["upper"] == pytest.approx(2.7873, abs=5e-4)
+
+
+def test_responder_proportion_uses_wilson_interval():
+    # 15/19 with the Wilson interval: 0.568 to 0.915 (statsmodels proportion_confint, method='wilson')
+    r = E.study_results().set_index("study").loc["petrou2021"]
+    assert r["estimate"] == pytest.approx(15 / 19)
+    assert (r["lower"], r["upper"]) == pytest.approx((0.5667, 0.9149), abs=5e-4)
+
+
+def test_design_and_tool_agree():
+    """Randomized trials are judged with RoB 2, the others with ROBINS-I."""
+    m = data.load_table("evidence_map").set_index("study")["randomized"]
+    rob = E.risk_of_bias()
+    tools = rob.groupby("study")["tool"].first()
+    assert set(tools.index) == set(m.index)
+    for study, randomized in m.items():
+        assert tools[study] == ("RoB 2" if randomized else "ROBINS-I")
+
+
+def test_every_judgment_has_a_reason():
+    rob = E.risk_of_bias()
+    assert rob["reason"].str.len().min() > 20
+    assert rob.groupby("study").size().to_dict() == {
+        s: len(E.ROB2_DOMAINS if s in ("uccelli2021", "cudkowicz2022") else E.ROBINS_I_DOMAINS) for s in SIZES}
+
+
+def test_traffic_light_draws_one_panel_per_tool():
+    fig = E.traffic_light(E.risk_of_bias())
+    assert len(fig.axes) == 2
+    plt.close(fig)
+
+
+def test_results_figure_draws_the_ratio_studies():
+    ax = E.results_figure(E.study_results())
+    assert len(ax.get_yticklabels()) == 3
+    plt.close(ax.figure)
+
+
+@pytest.mark.parametrize(
+    "start, changes, upgrade, expected",
+    [
+        ("high", [0, 0, 0, 0, 0], 0, "high"),
+        ("high", [0, 0, 0, -1, 0], 0, "moderate"),
+        ("high", [0, 0, -1, -1, 0], 0, "low"),
+        ("high", [-2, -1, 0, 0, 0], 0, "very low"),
+        ("high", [-2, -2, -2, 0, 0], 0, "very low"),  # GRADE has no level below very low
+        ("low", [0, 0, 0, 0, 0], 0, "low"),
+        ("low", [0, 0, 0, 0, 0], 2, "high"),
+        ("low", [-1, 0, 0, 0, 0], 0, "very low"),
+        ("high", [0, 0, 0, 0, 0], 2, "high"),  # nothing above high
+        ("no studies", [0, 0, 0, 0, 0], 0, "no evidence"),
+    ],
+)
+def test_grade_level(start, changes, upgrade, expected):
+    assert E.grade_level(start, changes, upgrade) == expected
+
+
+@pytest.mark.parametrize(
+    "args, pattern",
+    [
+        (("medium", [0]), r"start='medium' is not allowed: start must be one of 'high', 'low', 'no studies'"),
+        (("high", [-3]), r"changes\[0\]=-3 is not allowed"),
+        (("high", [0, 1]), r"changes\[1\]=1 is not allowed"),
+        (("high", [0], 3), r"upgrade=3 is not allowed"),
+    ],
+)
+def test_grade_level_refuses_bad_input(args, pattern):
+    with pytest.raises(ValueError, match=pattern):
+        E.grade_level(*args)
+
+
+def test_certainty_table_computes_the_levels():
+    c = E.certainty_table().set_index("question_id")
+    assert c.loc["ms_inflammation", "certainty"] == "moderate"
+    assert c.loc["als_function", "certainty"] == "low"
+    assert c.loc["als_survival", "certainty"] == "very low"
+    assert c.loc["als_combination", "certainty"] == "no evidence"
+    assert c.loc["als_survival", "worst_overall_rob"] == "critical"
+    assert "certainty" not in data.load_table("certainty").columns  # computed, never stored
+
+
+# ----------------------------------------------------------------------------- broken copies of the data
+
+def _edit(path, old, new):
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+
+
+def test_overall_milder_than_worst_domain_is_refused(data_copy):
+    _edit(data_copy / "risk_of_bias.csv", "8,Overall,critical,\"Immortal", "8,Overall,serious,\"Immortal")
+    with pytest.raises(ValueError, match=r"judgment='serious' is not allowed for the Overall domain of "
+                                         r"study='barczewska2020'"):
+        E.risk_of_bias()
+
+
+def test_judgment_of_the_other_tool_is_refused(data_copy):
+    _edit(data_copy / "risk_of_bias.csv", "Measurement of the outcome,low", "Measurement of the outcome,serious")
+    with pytest.raises(ValueError, match=r"judgment='serious' is not allowed for study='uccelli2021': RoB 2"):
+        E.risk_of_bias()
+
+
+def test_missing_domain_is_refused(data_copy):
+    path = data_copy / "risk_of_bias.csv"
+    lines = [ln for ln in path.read_text().splitlines() if not ln.startswith("petrou2021,ROBINS-I,ALSFRS-R progression rate,3,")]
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(ValueError, match=r"study='petrou2021' is not allowed: ROBINS-I needs the domains"):
+        E.risk_of_bias()
+
+
+def test_unknown_judgment_word_fails_validation(data_copy):
+    _edit(data_copy / "risk_of_bias.csv", "6,Measurement of outcomes,low", "6,Measurement of outcomes,fine")
+    with pytest.raises(data.DataValidationError, match=r"column 'judgment'"):
+        E.risk_of_bias()
+
+
+def test_renamed_quantity_is_caught(data_copy):
+    _edit(data_copy / "mesems2021_results.csv", "rate_ratio_lower,", "rr_lower,")
+    with pytest.raises(ValueError, match=r"quantity='rate_ratio_lower' is not allowed"):
+        E.evidence_map()
+
+
+def test_certainty_with_unknown_study_is_refused(data_copy):
+    _edit(data_copy / "certainty.csv", "barczewska2020,low", "nobody2020,low")
+    with pytest.raises(ValueError, match=r"studies='nobody2020' is not allowed"):
+        E.certainty_table()
+
+
+def test_no_studies_needs_an_empty_list(data_copy):
+    _edit(data_copy / "certainty.csv", ",,no studies,", ",petrou2021,no studies,")
+    with pytest.raises(ValueError, match=r"start='no studies' is not allowed"):
+        E.certainty_table()
+
+
+def test_fill_placeholders():
+    assert E.fill_placeholders("{mesems2021_results:randomized} randomized") == "144 randomized"
+    assert E.fill_placeholders("no placeholder") == "no placeholder"
+    with pytest.raises(ValueError, match=r"quantity='nope' is not allowed"):
+        E.fill_placeholders("{mesems2021_results:nope}")
+    with pytest.raises(ValueError, match=r"text=3 is not allowed"):
+        E.fill_placeholders(3)
+
+
+def test_bad_arguments_are_refused():
+    with pytest.raises(ValueError, match=r"tool='GRADE' is not allowed"):
+        E.rob_matrix(E.risk_of_bias(), "GRADE")
+    with pytest.raises(ValueError, match=r"results is not allowed"):
+        E.results_figure(pd.DataFrame({"x": [1]}))
+    with pytest.raises(ValueError, match=r"level=1.5 is not allowed"):
+        E.study_results(level=1.5)
+    with pytest.raises(ValueError, match=r"rob is not allowed"):
+        E.traffic_light(E.risk_of_bias().assign(tool="other"))
