@@ -39,6 +39,7 @@ __all__ = [
     "holm",
     "benjamini_hochberg",
     "holm_threshold_for_smallest",
+    "illustrative_family",
 ]
 
 #: Methods offered, mapped to the names statsmodels uses.
@@ -142,3 +143,24 @@ def holm_threshold_for_smallest(k: int, alpha: float = 0.05) -> float:
     k = chk.integer("k", k, low=1)
     alpha = chk.probability("alpha", alpha)
     return float(alpha / k)
+
+
+def illustrative_family(smallest: float, k: int, others_above: float = 0.05, seed: int = 0) -> np.ndarray:
+    """An ILLUSTRATIVE set of ``k`` p-values: ``smallest`` first, then ``k − 1`` values above ``others_above``.
+
+    For a study that reports one p-value below a bound and only "p > 0.05" for every
+    other test, the other p-values are unknown; here they are drawn (seeded) from
+    the uniform distribution on (``others_above``, 1), which is what p-values of
+    true null hypotheses look like once they are known to exceed ``others_above``.
+    The result is a teaching device, not a reconstruction of any study's data.
+    """
+    smallest = chk.probability("smallest", smallest)
+    k = chk.integer("k", k, low=1)
+    others_above = chk.probability("others_above", others_above)
+    seed = chk.seed("seed", seed)
+    if smallest >= others_above:
+        raise ValueError(
+            f"smallest={smallest!r} is not allowed: smallest must be below others_above={others_above!r}."
+        )
+    others = np.random.default_rng(seed).uniform(others_above, 1.0, size=k - 1)
+    return np.concatenate([[smallest], others])

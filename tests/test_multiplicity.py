@@ -99,3 +99,31 @@ def test_reported_numbers_loaded():
 def test_bad_input_is_refused(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+def test_illustrative_family():
+    p = mt.illustrative_family(0.009, 10, seed=3)
+    assert p.shape == (10,) and p[0] == 0.009 and (p[1:] > 0.05).all() and (p[1:] < 1).all()
+    assert np.array_equal(p, mt.illustrative_family(0.009, 10, seed=3))
+    assert mt.illustrative_family(0.01, 1).tolist() == [0.01]
+    # with every other p above 0.05, Holm and BH both reduce to k * smallest for the first test
+    for k in (2, 5, 10, 20):
+        q = mt.illustrative_family(0.004, k, seed=k)
+        expected = min(1.0, k * 0.004)
+        assert mt.holm(q)["p_adjusted"].iloc[0] == pytest.approx(expected)
+        assert mt.benjamini_hochberg(q)["p_adjusted"].iloc[0] <= expected + 1e-12
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"smallest": 0.0, "k": 3}, r"smallest=0.0 is not allowed"),
+        ({"smallest": 0.06, "k": 3}, r"smallest=0.06 is not allowed: smallest must be below others_above=0.05"),
+        ({"smallest": 0.01, "k": 0}, r"k=0 is not allowed"),
+        ({"smallest": 0.01, "k": 3, "others_above": 1.0}, r"others_above=1.0 is not allowed"),
+        ({"smallest": 0.01, "k": 3, "seed": -2}, r"seed=-2 is not allowed"),
+    ],
+)
+def test_illustrative_family_bad_input(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        mt.illustrative_family(**kwargs)
