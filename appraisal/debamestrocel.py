@@ -31,7 +31,7 @@ from .twobytwo import (
 
 TABLE = "debamestrocel_results"
 
-__all__ = ["TABLE", "whole_trial", "subgroup", "press_tables", "complement", "audit_checks", "power_summary"]
+__all__ = ["TABLE", "whole_trial", "subgroup", "press_tables", "complement", "audit_checks", "power_summary", "forest_rows", "draw_forest"]
 
 
 def _v(q: str):
@@ -130,3 +130,39 @@ def power_summary(alpha: float = 0.05) -> pd.DataFrame:
         [{"scenario": lab, "debamestrocel %": a, "placebo %": b, "n debamestrocel": int(m), "n placebo": int(k),
           "power": power_two_proportions(a / 100, b / 100, int(m), int(k), alpha)} for lab, a, b, m, k in rows]
     )
+
+
+def forest_rows() -> pd.DataFrame:
+    """Odds ratios to draw side by side: recomputed (with 95% Woolf intervals) and published (points only)."""
+    w = whole_trial()
+    pub, press = w.iloc[0], w.iloc[1]
+    _, s = press_tables()
+    rest = complement()
+    rows = [
+        ("whole trial, published (no interval printed)", _v("odds_ratio"), None, None, "published"),
+        (f"whole trial, {pub.k1}/{pub.n1} vs {pub.k2}/{pub.n2} (publication %)", pub.odds_ratio, pub.lower, pub.upper, "recomputed"),
+        (f"whole trial, {press.k1}/{press.n1} vs {press.k2}/{press.n2} (press-release %)", press.odds_ratio, press.lower, press.upper, "recomputed"),
+        ("subgroup ALSFRS-R ≥ 35, published", _v("subgroup_odds_ratio"), None, None, "published"),
+        (f"subgroup, {s.k1}/{s.n1} vs {s.k2}/{s.n2}", s.odds_ratio, s.lower, s.upper, "recomputed"),
+        (f"rest of the trial, {rest.k1}/{rest.n1} vs {rest.k2}/{rest.n2}", rest.odds_ratio, rest.lower, rest.upper, "recomputed"),
+    ]
+    return pd.DataFrame(rows, columns=["label", "odds_ratio", "lower", "upper", "kind"])
+
+
+def draw_forest(rows: pd.DataFrame, ax) -> None:
+    """Odds ratios on a log axis; recomputed ones with intervals, published ones as open diamonds."""
+    if not {"label", "odds_ratio", "lower", "upper", "kind"} <= set(getattr(rows, "columns", [])):
+        raise ValueError("rows is not allowed: rows must be the DataFrame returned by forest_rows().")
+    y = list(range(len(rows)))[::-1]
+    for yi, r in zip(y, rows.itertuples(index=False)):
+        if r.kind == "published":
+            ax.plot([r.odds_ratio], [yi], "D", mfc="white", mec="#d62728", ms=7)
+        else:
+            ax.hlines(yi, r.lower, r.upper, color="#1f77b4", lw=2)
+            ax.plot([r.odds_ratio], [yi], "o", color="#1f77b4")
+    ax.axvline(1.0, color="k", lw=1, ls="--")
+    ax.set_xscale("log")
+    ax.set_xticks([0.5, 1, 2, 4, 8], ["0.5", "1", "2", "4", "8"])
+    ax.set_yticks(y, list(rows["label"]), fontsize=8)
+    ax.set_xlabel("odds ratio of responding, debamestrocel vs placebo (log scale)")
+    ax.grid(axis="y", visible=False)

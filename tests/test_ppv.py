@@ -126,3 +126,60 @@ def test_bad_input_other_functions():
         P.ppv_scenario(bias=2)
     with pytest.raises(ValueError, match=r"biases=\[\] is not allowed"):
         P.ppv_table([0.1], biases=())
+
+
+# --- the claims ladder and the PPV applied to each source's headline (appraisal.claims) -----------------
+
+from appraisal import claims as C  # noqa: E402
+
+
+def test_claims_resolve_sizes_from_their_own_tables():
+    cl = C.load_claims().set_index("claim_id")
+    assert cl.loc["C3", "n"] == data.value("debamestrocel_results", "n_treated_total")
+    assert cl.loc["C4", "n"] == data.value("barczewska2020_results", "n_treated")
+    assert cl.loc["C5", "n"] == data.value("mesems2021_results", "randomized")
+    assert pd_isna(cl.loc["C9", "n"]) and cl.loc["C9", "rung"] == 0
+    assert set(cl["level"]) <= set(C.LADDER)
+
+
+def pd_isna(x):
+    import pandas as pd
+
+    return bool(pd.isna(x))
+
+
+def test_claims_refuse_n_given_twice(data_copy):
+    path = data_copy / "rationale_claims.csv"
+    text = path.read_text().replace(",,debamestrocel_results,n_treated_total,cudkowicz2022;fda2023",
+                                    ",189,debamestrocel_results,n_treated_total,cudkowicz2022;fda2023")
+    path.write_text(text)
+    with pytest.raises(ValueError, match=r"claim_id='C3' is not allowed: give n or \(n_table, n_quantity\), not both"):
+        C.load_claims()
+
+
+def test_headlines_read_p_from_data():
+    h = C.headline_results().set_index("source")
+    assert h.loc["barczewska2020", "significant"] and h.loc["alkhazaali2024", "significant"]
+    assert not h.loc["cudkowicz2022", "significant"] and not h.loc["uccelli2021", "significant"]
+    assert h.loc["cudkowicz2022", "p as printed"] == data.printed("debamestrocel_results", "odds_ratio_p")
+
+
+def test_apply_ppv_matches_the_formulas():
+    t = C.apply_ppv([0.05, 0.5]).set_index("source")
+    assert t.loc["barczewska2020", "prior 0.5"] == pytest.approx(P.ppv(0.5, 0.8, 0.05, 0.5))
+    assert t.loc["cudkowicz2022", "prior 0.05"] == pytest.approx(P.probability_true_if_not_significant(0.05, 0.9, 0.05))
+    # with prior 0 nothing can be real; with prior 1 every significant finding is
+    t0 = C.apply_ppv([0.0, 1.0]).set_index("source")
+    assert (t0["prior 0"] == 0).all()
+    assert t0.loc["petrou2021", "prior 1"] == 1.0
+
+
+def test_claims_bad_input():
+    with pytest.raises(ValueError, match=r"prior=1.5 is not allowed"):
+        C.apply_ppv([0.2, 1.5])
+    with pytest.raises(ValueError, match=r"alpha=0 is not allowed"):
+        C.headline_results(alpha=0)
+    with pytest.raises(ValueError, match=r"headlines=.* is not allowed"):
+        C.headline_results(["not a headline"])
+    with pytest.raises(ValueError, match=r"claims is not allowed"):
+        C.draw_ladder(object(), None)
