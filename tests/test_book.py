@@ -1,21 +1,54 @@
-"""The book builds with warnings as errors, and the built pages are all there.
+"""The book as readers get it: HTML (checked in a real browser) and PDF.
 
-The HTML build runs once per test session into a temporary folder (a fresh
-execution cache, so changed data are always re-executed).
+One HTML build runs per test module, with warnings as errors, into a temporary folder
+(a fresh execution cache, so changed data are always re-executed). The PDF build
+writes into the same folder and so reuses that execution cache. The browser tests
+drive Debian's Chromium (``/usr/bin/chromium``) with Playwright against the HTML served
+on 127.0.0.1 and block every other host, so they never need a network.
+
+Where TeX Live or Chromium is missing these tests are skipped with the reason -- except
+in CI (``CI=true``), where a missing tool is a failure.
+
+Screenshots of every page go to ``_build/screenshots/`` in the repository (override
+with ``BOOK_SCREENSHOTS=/some/folder``) so that a person can look at them.
 """
 
 from __future__ import annotations
 
+import functools
+import html as _html
+import http.server
+import json
+import os
+import re
 import shutil
 import subprocess
 import sys
+import threading
+import unicodedata
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.build
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+CHROMIUM = os.environ.get("BOOK_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+#: Resources the built HTML may load from a network, each with the reason. The browser
+#: test blocks every request that is not to 127.0.0.1 and fails on any blocked request
+#: whose URL does not start with one of these prefixes. MathJax, RequireJS and the widget
+#: manager are served from the book itself (book_assets/web/), so the list is empty:
+#: reading needs no network. (Launch buttons, DOI links and the Binder/Colab/JupyterHub
+#: pages are links a reader follows, not resources a page loads.)
+NEEDS_NETWORK: dict[str, str] = {}
+
+#: text/plain reprs of ipywidgets that must never reach the PDF (see book_assets/sphinx/book_delivery.py)
+WIDGET_REPR = re.compile(r"\b(VBox|HBox|interactive|IntSlider|FloatSlider|Dropdown)\(children=|\bVBox\(|\binteractive\(")
 
 
 def _jb() -> str:
@@ -23,17 +56,64 @@ def _jb() -> str:
     return str(exe) if exe.exists() else shutil.which("jupyter-book")
 
 
+def _missing(what: str, reason: str):
+    """Skip with the reason, or fail in CI where every tool must be there."""
+    if IN_CI:
+        pytest.fail(f"{what} is missing in CI ({reason}): .ci/run must install it (scripts/system-packages.sh).")
+    pytest.skip(f"{what} is not installed ({reason}); see scripts/system-packages.sh")
+
+
+# --------------------------------------------------------------------------------------
+# builds
+# --------------------------------------------------------------------------------------
+
 @pytest.fixture(scope="module")
-def html_build(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("book")
+def book_out(tmp_path_factory) -> Path:
+    """The --path-output folder of this module's builds (HTML, then PDF into the same one)."""
+    return tmp_path_factory.mktemp("book")
+
+
+@pytest.fixture(scope="module")
+def html_build(book_out) -> Path:
     proc = subprocess.run(
-        [_jb(), "build", str(ROOT), "--path-output", str(out), "-W", "-n", "--keep-going"],
+        [_jb(), "build", str(ROOT), "--path-output", str(book_out), "-W", "-n", "--keep-going"],
         capture_output=True, text=True, timeout=900,
     )
     log = proc.stdout[-6000:] + proc.stderr[-6000:]
     assert proc.returncode == 0, f"jupyter-book build failed (warnings are errors):\n{log}"
-    return out / "_build" / "html"
+    return book_out / "_build" / "html"
 
+
+@pytest.fixture(scope="module")
+def pdf_build(html_build, book_out) -> Path:
+    """Build the PDF with the pdflatex builder (xelatex via latexmk), reusing the HTML build's cache."""
+    for tool in ("xelatex", "latexmk", "makeindex"):
+        if shutil.which(tool) is None:
+            _missing(tool, "the PDF is built with xelatex from TeX Live")
+    for tool in ("pdftotext", "pdfimages"):
+        if shutil.which(tool) is None:
+            _missing(tool, "the PDF checks use poppler-utils")
+    proc = subprocess.run(
+        [_jb(), "build", str(ROOT), "--path-output", str(book_out), "--builder", "pdflatex", "-W", "-n",
+         "--keep-going"],
+        capture_output=True, text=True, timeout=900,
+    )
+    latex = book_out / "_build" / "latex"
+    texlog = latex / "msc-evidence-appraisal.log"
+    errors = ""
+    if texlog.exists():
+        lines = texlog.read_text(errors="replace").splitlines()
+        errors = "\n".join("\n".join(lines[i:i + 6]) for i, ln in enumerate(lines) if ln.startswith("!"))[:4000]
+    assert proc.returncode == 0, (
+        f"PDF build failed:\n{proc.stdout[-4000:]}\n{proc.stderr[-3000:]}\nTeX errors:\n{errors}")
+    pdf = latex / "msc-evidence-appraisal.pdf"
+    assert pdf.exists(), f"no PDF at {pdf}"
+    return pdf
+
+
+# --------------------------------------------------------------------------------------
+# what the book should contain, derived from _toc.yml and the built HTML (no fixed lists)
+# --------------------------------------------------------------------------------------
 
 def _toc_pages() -> list[str]:
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
@@ -43,10 +123,50 @@ def _toc_pages() -> list[str]:
     return pages
 
 
+def _notebook_pages() -> list[str]:
+    return [p for p in _toc_pages() if (ROOT / f"{p}.ipynb").exists()]
+
+
+def _page_html(html_build: Path, page: str) -> str:
+    return (html_build / f"{page}.html").read_text()
+
+
+def _main_content(html: str) -> str:
+    """The article body of a built page (without the theme's navigation and header)."""
+    m = re.search(r'<article class="bd-article"[^>]*>(.*?)</article>', html, re.S)
+    return m.group(1) if m else html
+
+
+def _h1(html: str) -> str:
+    m = re.search(r"<h1[^>]*>(.*?)</h1>", _main_content(html), re.S)
+    assert m, "page has no <h1>"
+    text = re.sub(r"<[^>]+>", "", m.group(1))
+    return _html.unescape(text).replace("#", "").strip()
+
+
+def _content_images(html: str) -> list[str]:
+    return re.findall(r"<img\b[^>]*>", _main_content(html))
+
+
+def _norm(text: str) -> str:
+    """Compare titles with PDF text: fold case, quotes, dashes, hyphenation and white space."""
+    text = unicodedata.normalize("NFKC", text)
+    for a, b in {"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-",
+                 "\u2011": "-", "\ufb01": "fi", "\ufb02": "fl"}.items():
+        text = text.replace(a, b)
+    text = re.sub(r"-\s*\n\s*", "-", text)
+    text = re.sub(r"^\s*\d+(\.\d+)*\.?\s+", "", text)  # a section number in front of a title
+    return re.sub(r"\s+", " ", text).strip().casefold()
+
+
+# --------------------------------------------------------------------------------------
+# HTML: static checks
+# --------------------------------------------------------------------------------------
+
 def test_every_toc_page_is_built(html_build):
     for page in _toc_pages():
-        name = "index" if page == _toc_pages()[0] else page
-        assert (html_build / f"{name}.html").exists() or (html_build / f"{page}.html").exists(), page
+        assert (html_build / f"{page}.html").exists(), page
+    assert (html_build / "index.html").exists()
 
 
 def test_landing_page_has_the_notice(html_build):
@@ -56,13 +176,285 @@ def test_landing_page_has_the_notice(html_build):
 
 def test_no_unexecuted_or_error_output(html_build):
     for page in _toc_pages():
-        path = html_build / f"{page}.html"
-        if path.exists():
-            html = path.read_text()
-            assert "Traceback (most recent call last)" not in html, page
-            assert "could not convert" not in html, page
+        html = _page_html(html_build, page)
+        assert "Traceback (most recent call last)" not in html, page
+        assert "could not convert" not in html, page
 
 
 def test_status_page_lists_notebooks(html_build):
     html = (html_build / "chapters" / "status.html").read_text()
     assert "chapters/primer" in html
+
+
+def test_no_page_loads_a_script_or_style_from_a_network(html_build):
+    """Offline reading: every <script src>/<link href> of every page points into the book."""
+    external = re.compile(r'<(?:script|link)\b[^>]*?\b(?:src|href)="((?:https?:)?//[^"]+)"', re.I)
+    for page in [*_toc_pages(), "search", "genindex"]:
+        path = html_build / f"{page}.html"
+        if not path.exists():
+            continue
+        found = [u for u in external.findall(path.read_text()) if not u.startswith(tuple(NEEDS_NETWORK))]
+        assert not found, f"{page}.html loads {found} from a network (vendor it into book_assets/web/)"
+
+
+def test_no_static_folder_named_underscore_static():
+    """Jupyter Book injects every .js of a root _static/ (and of html_static_path) into every page."""
+    assert not (ROOT / "_static").exists(), "use book_assets/web/, not _static/ (see book_assets/README.md)"
+
+
+def test_vendored_assets_are_the_configured_ones(html_build):
+    cfg = yaml.safe_load((ROOT / "_config.yml").read_text())["sphinx"]["config"]
+    static = html_build / "_static"
+    assert (static / cfg["mathjax_path"]).is_file(), cfg["mathjax_path"]
+    for js in cfg["nb_ipywidgets_js"]:
+        assert (static / js).is_file(), js
+
+
+def test_launch_buttons_on_every_notebook_page(html_build):
+    """Binder, JupyterHub and Colab links, all built from the one repository.url setting."""
+    cfg = yaml.safe_load((ROOT / "_config.yml").read_text())
+    repo = cfg["repository"]["url"].rstrip("/")
+    org_repo = repo.split("github.com/")[-1]
+    branch = cfg["repository"]["branch"]
+    hub = cfg["launch_buttons"]["jupyterhub_url"].rstrip("/")
+    assert cfg["launch_buttons"]["binderhub_url"] and hub and cfg["launch_buttons"]["colab_url"]
+    for page in _notebook_pages():
+        html = _html.unescape(_page_html(html_build, page))
+        assert f"mybinder.org/v2/gh/{org_repo}/{branch}?urlpath=lab/tree/{page}.ipynb" in html, page
+        assert f"colab.research.google.com/github/{org_repo}/blob/{branch}/{page}.ipynb" in html, page
+        name = org_repo.split("/")[-1]
+        assert (f"{hub}/hub/user-redirect/git-pull?repo={quote(repo)}"
+                f"&urlpath=lab/tree/{name}/{page}.ipynb&branch={branch}") in html, page
+
+
+def test_widget_pages_say_how_to_run_live(html_build):
+    """Every saved widget view is followed by the note and link added by book_delivery."""
+    for page in _toc_pages():
+        html = _page_html(html_build, page)
+        views = html.count('type="application/vnd.jupyter.widget-view+json"')
+        if views:
+            assert html.count('class="widget-live-note"') == views, page
+            assert "running_live.html" in html, page
+
+
+# --------------------------------------------------------------------------------------
+# HTML in a real browser (Playwright + Debian's Chromium, no network)
+# --------------------------------------------------------------------------------------
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):  # keep pytest output clean
+        pass
+
+
+@pytest.fixture(scope="module")
+def server(html_build):
+    handler = functools.partial(_QuietHandler, directory=str(html_build))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        _missing(CHROMIUM, "the browser test drives Debian's Chromium")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:  # pragma: no cover - playwright is in requirements.txt
+        _missing("playwright", "pip install -r requirements.txt")
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()
+
+
+def _screenshot_dir() -> Path:
+    d = Path(os.environ.get("BOOK_SCREENSHOTS", ROOT / "_build" / "screenshots"))
+    d.mkdir(parents=True, exist_ok=True)
+    return d
+
+
+_PAGE_PROBE = """() => {
+  const article = document.querySelector('article.bd-article') || document.body;
+  const imgs = [...article.querySelectorAll('img')].map(i => ({
+      src: i.getAttribute('src'), alt: (i.getAttribute('alt') || '').trim(),
+      complete: i.complete, width: i.naturalWidth,
+      inWidget: !!i.closest('.jupyter-widgets, .jp-OutputArea, .widget-output')}));
+  const views = [...document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]')];
+  const rendered = views.map(s => {
+      const box = s.nextElementSibling && s.nextElementSibling.matches('.jupyter-widgets, .widget-subarea, .jp-OutputArea, .lm-Widget, div')
+          ? s.nextElementSibling : s.parentElement.querySelector('.jupyter-widgets, .lm-Widget');
+      if (!box) return 0;
+      const r = box.getBoundingClientRect(); return r.width * r.height;});
+  const maths = article.querySelectorAll('.math').length;
+  const mjx = article.querySelectorAll('mjx-container').length;
+  const rawTex = [...article.querySelectorAll('.math')].filter(e => !e.querySelector('mjx-container')).length;
+  return {title: document.title, imgs, views: views.length, rendered, maths, mjx, rawTex,
+          h1: (article.querySelector('h1') || {}).textContent || ''};
+}"""
+
+
+def _visit(browser, base: str, path: str, shot: Path | None = None) -> dict:
+    """Open one page with every non-local request blocked; report what happened."""
+    ctx = browser.new_context(viewport={"width": 1200, "height": 900})
+    page = ctx.new_page()
+    report = {"errors": [], "console": [], "blocked": [], "failed": []}
+
+    def route(r):
+        if r.request.url.startswith(base):
+            r.continue_()
+        else:
+            report["blocked"].append(r.request.url)
+            r.abort()
+
+    page.route("**/*", route)
+    page.on("pageerror", lambda e: report["errors"].append(str(e)))
+    page.on("console", lambda m: report["console"].append(m.text) if m.type == "error" else None)
+    page.on("requestfailed", lambda r: report["failed"].append(r.url) if r.url.startswith(base) else None)
+    resp = page.goto(f"{base}/{path}", wait_until="load")
+    report["status"] = resp.status if resp else None
+    try:  # MathJax typesets after load; widgets render after their scripts run
+        page.wait_for_function("() => !window.MathJax || !MathJax.startup || MathJax.startup.promise", timeout=5000)
+        page.evaluate("() => window.MathJax && MathJax.startup && MathJax.startup.promise")
+    except Exception as err:  # noqa: BLE001 - reported below as a failure of the page
+        report["errors"].append(f"MathJax did not finish: {err}")
+    if 'widget-view+json' in page.content():
+        try:
+            page.wait_for_selector(".jupyter-widgets", timeout=10000)
+        except Exception:  # noqa: BLE001
+            pass
+    page.wait_for_timeout(200)
+    report.update(page.evaluate(_PAGE_PROBE))
+    if shot is not None:
+        page.screenshot(path=str(shot), full_page=True)
+    ctx.close()
+    return report
+
+
+@pytest.fixture(scope="module")
+def visits(browser, server, html_build) -> dict[str, dict]:
+    """Every page of the table of contents visited once (and screenshotted)."""
+    shots = _screenshot_dir()
+    out = {}
+    for page in _toc_pages():
+        out[page] = _visit(browser, server, f"{page}.html", shots / f"{page.replace('/', '__')}.png")
+    print(f"\nScreenshots of every page: {shots}")
+    return out
+
+
+def test_every_toc_page_loads_in_the_browser(visits):
+    for page, r in visits.items():
+        assert r["status"] == 200, (page, r["status"])
+        assert r["h1"].strip(), f"{page}: no visible title"
+        assert not r["failed"], f"{page}: local resources failed to load: {r['failed']}"
+
+
+def test_every_image_has_loaded_and_has_alt_text(visits):
+    problems = []
+    for page, r in visits.items():
+        for img in r["imgs"]:
+            if not img["complete"] or img["width"] <= 0:
+                problems.append(f"{page}: image did not load: {img['src']}")
+            if img["inWidget"]:  # drawn by a saved widget's output: the static view above carries the alt text
+                continue
+            name = Path(img["src"] or "").name
+            if not img["alt"] or img["alt"].endswith(name) or img["alt"].endswith((".png", ".jpg", ".svg")):
+                problems.append(f"{page}: image without real alt text (alt={img['alt']!r}): {img['src']} "
+                                "-- set cell metadata mystnb.image.alt")
+    assert not problems, "\n".join(problems)
+
+
+def test_no_javascript_errors_and_no_network(visits):
+    problems = []
+    for page, r in visits.items():
+        problems += [f"{page}: JavaScript error: {e}" for e in r["errors"]]
+        unexpected = [u for u in r["blocked"] if not u.startswith(tuple(NEEDS_NETWORK))]
+        problems += [f"{page}: needs the network for {u} (vendor it, or list it in NEEDS_NETWORK)" for u in unexpected]
+        if not r["blocked"]:  # console errors caused by a documented blocked request are expected
+            problems += [f"{page}: console error: {c}" for c in r["console"]]
+    assert not problems, "\n".join(problems)
+
+
+def test_math_is_typeset_offline(visits):
+    for page, r in visits.items():
+        if r["maths"]:
+            assert r["mjx"] >= r["maths"] and r["rawTex"] == 0, \
+                f"{page}: {r['rawTex']} of {r['maths']} math elements not typeset by the vendored MathJax"
+
+
+def test_widget_static_and_saved_views_are_visible(browser, server, visits, html_build):
+    """Every page with a widget shows its static view (table + figure) and the saved widget state."""
+    for page, r in visits.items():
+        if not r["views"]:
+            continue
+        assert all(area > 0 for area in r["rendered"]), f"{page}: a saved widget view did not render: {r['rendered']}"
+        html = _main_content(_page_html(html_build, page))
+        first_view = html.index("application/vnd.jupyter.widget-view+json")
+        before = html[:first_view]
+        assert "<table" in before and "<img" in before, f"{page}: no static view (table and figure) before the widget"
+
+
+def test_search_finds_a_term(browser, server, html_build):
+    """The search page finds a word taken from the first chapter's title."""
+    title = _h1(_page_html(html_build, _toc_pages()[1]))
+    term = max(re.findall(r"[A-Za-z]{5,}", title), key=len)
+    ctx = browser.new_context()
+    page = ctx.new_page()
+    page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(server) else r.abort())
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(f"{server}/search.html?q={term}", wait_until="load")
+    page.wait_for_selector("#search-results ul.search li", timeout=15000)
+    hits = page.locator("#search-results ul.search li").count()
+    page.screenshot(path=str(_screenshot_dir() / "search.png"), full_page=True)
+    ctx.close()
+    assert hits > 0, f"search for {term!r} found nothing"
+    assert not errors, errors
+
+
+# --------------------------------------------------------------------------------------
+# PDF
+# --------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def pdf_text(pdf_build) -> str:
+    return subprocess.run(["pdftotext", "-layout", str(pdf_build), "-"], capture_output=True, text=True,
+                          check=True).stdout
+
+
+@pytest.mark.pdf
+def test_pdf_has_every_chapter_title(pdf_text, html_build):
+    text = _norm(pdf_text)
+    missing = [t for t in (_h1(_page_html(html_build, p)) for p in _toc_pages()) if _norm(t) not in text]
+    assert not missing, f"titles missing from the PDF text: {missing}"
+
+
+@pytest.mark.pdf
+def test_pdf_has_no_unresolved_references(pdf_text):
+    assert "??" not in pdf_text, "unresolved reference (??) in the PDF: " + \
+        pdf_text[max(0, pdf_text.index("??") - 200):pdf_text.index("??") + 50]
+
+
+@pytest.mark.pdf
+def test_pdf_has_every_figure(pdf_build, html_build):
+    """As many raster images in the PDF as figures in the HTML (every figure and static view made it)."""
+    expected = sum(len(_content_images(_page_html(html_build, p))) for p in _toc_pages())
+    listing = subprocess.run(["pdfimages", "-list", str(pdf_build)], capture_output=True, text=True,
+                             check=True).stdout.splitlines()[2:]
+    images = [ln for ln in listing if ln.split()[2] == "image"]
+    tex = (pdf_build.parent / "msc-evidence-appraisal.tex").read_text()
+    included = len(re.findall(r"\\(?:sphinx)?includegraphics", tex))
+    assert included == expected, f"{included} images in the LaTeX, {expected} in the HTML"
+    assert len(images) == expected, f"{len(images)} images in the PDF, {expected} in the HTML"
+
+
+@pytest.mark.pdf
+def test_pdf_shows_no_widget_repr_or_raw_html(pdf_text):
+    """HTML-only outputs leave no hole: no ipywidgets text repr, no raw HTML/LaTeX in the text."""
+    m = WIDGET_REPR.search(pdf_text)
+    assert m is None, "a widget's text repr reached the PDF: " + pdf_text[m.start():m.start() + 120]
+    for junk in ("<table", "<div", "\\begin{", "\\textbf{", "<IPython.core", "<Figure size"):
+        assert junk not in pdf_text, f"{junk!r} printed in the PDF"

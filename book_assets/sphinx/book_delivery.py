@@ -1,0 +1,111 @@
+"""Sphinx extension of the book's delivery layer: what a live widget becomes off-line.
+
+A live ipywidgets panel (``appraisal.widgets.build``) is saved in a notebook as a
+widget-view output plus a ``text/plain`` repr such as ``VBox(children=(HTML(...``.
+
+* In the **PDF** no widget can run, and Sphinx would print that repr verbatim: a line
+  of code-like noise in the middle of a chapter. This extension replaces it with a
+  short sentence that points to the static view just above and to "Running it live".
+* In the **HTML** the saved state renders (the controls and the last output appear),
+  but moving a control does nothing without a kernel. The extension adds a one-line
+  note under every widget saying so, with a link to "Running it live".
+
+Two small fixes of the HTML theme stack (Jupyter Book 1.0.4, sphinx-book-theme 1.x):
+
+* sphinx-thebe's inline configuration script (``const THEBE_JS_URL = ...``) is added
+  twice to every page, and the second copy throws "Identifier 'THEBE_JS_URL' has
+  already been declared". Duplicate scripts are dropped from each page.
+* pydata-sphinx-theme logs "Got invalid theme mode" on every first visit because no
+  default colour mode is set; the book sets ``light`` (the figures are drawn on white).
+
+Loaded through ``sphinx.local_extensions`` in ``_config.yml``. Tests: tests/test_book.py
+(the PDF must not contain a widget repr; every widget page links to running_live).
+"""
+
+from __future__ import annotations
+
+import re
+
+from docutils import nodes
+from sphinx.transforms.post_transforms import SphinxPostTransform
+
+#: ``text/plain`` reprs of ipywidgets containers/controls, as saved in a notebook output.
+WIDGET_REPR = re.compile(
+    r"^\s*(VBox|HBox|GridBox|Box|interactive|Output|Tab|Accordion|Stack|IntSlider|FloatSlider|"
+    r"Dropdown|Button|Checkbox|ToggleButtons|SelectionSlider|IntRangeSlider|FloatRangeSlider)\("
+)
+WIDGET_VIEW_MIME = "application/vnd.jupyter.widget-view+json"
+LIVE_PAGE = "chapters/running_live"
+
+PAPER_TEXT = (
+    "[Interactive panel: in the web book and in a live notebook, controls appear here. "
+    "On paper, read the static view (the table and figure over preset values) just above; "
+    "to move the controls yourself, open the notebook with a running Python kernel, "
+    "as the appendix \u201cRunning it live\u201d explains.]"
+)
+HTML_NOTE = "Saved view: the controls above respond only in a live notebook (a running Python kernel). "
+
+
+def _is_output_text(node: nodes.literal_block) -> bool:
+    """True for a cell's plain-text output (myst-nb marks it with the class ``output``)."""
+    return "output" in node.get("classes", [])
+
+
+class WidgetReprForPaper(SphinxPostTransform):
+    """LaTeX: replace a saved widget's text repr with a sentence about the static view."""
+
+    default_priority = 5
+    formats = ("latex",)
+
+    def run(self, **kwargs) -> None:
+        for node in list(self.document.findall(nodes.literal_block)):
+            if WIDGET_REPR.match(node.astext()) and _is_output_text(node):
+                para = nodes.paragraph(classes=["widget-on-paper"])
+                para += nodes.emphasis(text=PAPER_TEXT)
+                node.replace_self(para)
+
+
+class WidgetLiveNote(SphinxPostTransform):
+    """HTML: add a one-line "needs a kernel" note with a link under every saved widget view."""
+
+    default_priority = 5
+    formats = ("html",)
+
+    def run(self, **kwargs) -> None:
+        docname = self.env.path2doc(self.document["source"]) or ""
+        for node in list(self.document.findall(nodes.raw)):
+            if node.get("format") != "html" or WIDGET_VIEW_MIME not in node.astext():
+                continue
+            para = nodes.paragraph(classes=["widget-live-note"])
+            para += nodes.emphasis(text=HTML_NOTE)
+            if docname and docname != LIVE_PAGE and LIVE_PAGE in self.env.all_docs:
+                uri = self.app.builder.get_relative_uri(docname, LIVE_PAGE)
+                para += nodes.reference("", "How to run it live.", refuri=uri, internal=True)
+            # after the output block that holds the widget view (or after the raw node itself)
+            anchor = node
+            while anchor.parent is not None and "cell_output" not in anchor.parent.get("classes", []) \
+                    and not isinstance(anchor.parent, nodes.document):
+                anchor = anchor.parent
+            anchor.parent.insert(anchor.parent.index(anchor) + 1, para)
+
+
+def _drop_duplicate_scripts(app, pagename, templatename, context, doctree) -> None:
+    scripts = context.get("script_files")
+    if not scripts:
+        return
+    seen, unique = set(), []
+    for js in sorted(scripts, key=lambda js: getattr(js, "priority", 500)):
+        key = (str(getattr(js, "filename", js) or ""), repr(sorted(getattr(js, "attributes", {}).items())))
+        if key not in seen:
+            seen.add(key)
+            unique.append(js)
+    scripts[:] = unique
+    if not context.get("default_mode"):
+        context["default_mode"] = "light"
+
+
+def setup(app):
+    app.add_post_transform(WidgetReprForPaper)
+    app.add_post_transform(WidgetLiveNote)
+    app.connect("html-page-context", _drop_duplicate_scripts, priority=900)
+    return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
