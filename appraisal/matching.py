@@ -89,15 +89,20 @@ def category_sums(table: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def summarize_continuous(table: pd.DataFrame, n: dict[str, int]) -> pd.DataFrame:
+_USES = {"all": ("q1", "q3", "min", "max"), "quartiles": ("q1", "q3"), "range": ("min", "max")}
+
+
+def summarize_continuous(table: pd.DataFrame, n: dict[str, int], use: str = "all") -> pd.DataFrame:
     """Estimated mean and SD of each continuous characteristic from its median, quartiles and range.
 
-    Uses Wan et al. 2014 (scenario C2: median, quartiles and range) through
-    :func:`appraisal.recompute.mean_sd_from_quantiles`. The estimator assumes a roughly
-    normal (symmetric) distribution; for skewed quantities the result is approximate.
-    ``n`` maps each group to its size.
+    Uses Wan et al. 2014 through :func:`appraisal.recompute.mean_sd_from_quantiles`:
+    ``use="all"`` is their scenario C2 (median, quartiles and range), ``"quartiles"``
+    scenario C3, ``"range"`` scenario C1. The estimators assume a roughly normal
+    (symmetric) distribution; for skewed quantities, or when a few extreme values
+    stretch the range, the scenarios can disagree. ``n`` maps each group to its size.
     """
     t = _need_columns("table", table, _CONTINUOUS_COLUMNS)
+    chk.one_of("use", use, list(_USES))
     if not isinstance(n, dict) or not n:
         raise ValueError(f"n={n!r} is not allowed: n must map each group to its size, e.g. {{'treated': 67}}.")
     rows = []
@@ -109,19 +114,24 @@ def summarize_continuous(table: pd.DataFrame, n: dict[str, int]) -> pd.DataFrame
         need = {"median", "q1", "q3", "min", "max"} - set(s)
         if need:
             raise ValueError(f"table is not allowed: {char}/{group} lacks the statistics {sorted(need)}.")
-        mean, sd = mean_sd_from_quantiles(size, s["median"], s["q1"], s["q3"], s["min"], s["max"])
+        keep = _USES[use]
+        mean, sd = mean_sd_from_quantiles(
+            size, s["median"],
+            q1=s["q1"] if "q1" in keep else None, q3=s["q3"] if "q3" in keep else None,
+            minimum=s["min"] if "min" in keep else None, maximum=s["max"] if "max" in keep else None)
         rows.append({"characteristic": char, "group": group, "n": size, "median": s["median"], "q1": s["q1"],
                      "q3": s["q3"], "min": s["min"], "max": s["max"], "mean_est": mean, "sd_est": sd})
     return pd.DataFrame(rows)
 
 
 def balance_table(categorical: pd.DataFrame, continuous: pd.DataFrame | None = None,
-                  groups: tuple[str, str] = ("treated", "reference")) -> pd.DataFrame:
+                  groups: tuple[str, str] = ("treated", "reference"), use: str = "all") -> pd.DataFrame:
     """Standardized difference (first group minus second) for every characteristic.
 
     Categorical levels use recomputed proportions (count / denominator) and
     :func:`appraisal.recompute.std_diff_proportions`; continuous characteristics use the
-    Wan et al. 2014 mean and SD estimates and :func:`appraisal.recompute.std_diff_means`.
+    Wan et al. 2014 mean and SD estimates (``use`` as in :func:`summarize_continuous`)
+    and :func:`appraisal.recompute.std_diff_means`.
     The column ``imbalanced`` is ``|d| > 0.1`` (Austin 2009).
     """
     _need_columns("categorical", categorical, _CATEGORICAL_COLUMNS)
@@ -140,10 +150,11 @@ def balance_table(categorical: pd.DataFrame, continuous: pd.DataFrame | None = N
                      f"{a}": 100 * pa, f"{b}": 100 * pb, "std_diff": std_diff_proportions(pa, pb)})
     if continuous is not None:
         n = {g: int(categorical.loc[categorical["group"] == g, "denominator"].iloc[0]) for g in groups}
-        est = summarize_continuous(continuous, n).set_index(["characteristic", "group"])
+        est = summarize_continuous(continuous, n, use).set_index(["characteristic", "group"])
+        label = {"all": "Wan 2014, all five", "quartiles": "Wan 2014, quartiles", "range": "Wan 2014, range"}[use]
         for char in dict.fromkeys(continuous["characteristic"]):
             ea, eb = est.loc[(char, a)], est.loc[(char, b)]
-            rows.append({"characteristic": f"{char} (mean, Wan 2014)", "kind": "mean",
+            rows.append({"characteristic": f"{char} (mean, {label})", "kind": "mean",
                          f"{a}": float(ea["mean_est"]), f"{b}": float(eb["mean_est"]),
                          "std_diff": std_diff_means(ea["mean_est"], ea["sd_est"], eb["mean_est"], eb["sd_est"])})
     out = pd.DataFrame(rows)

@@ -50,10 +50,19 @@ def test_balance_table(t1, cont):
     b = M.balance_table(t1, cont).set_index("characteristic")
     # categorical characteristics are identical by design
     assert (b.loc[b["kind"] == "proportion", "std_diff"] == 0).all()
-    age = b.loc["age (mean, Wan 2014)"]
+    age = b.loc["age (mean, Wan 2014, all five)"]
     assert age["treated"] == pytest.approx(57.5, abs=0.01) and age["reference"] == pytest.approx(57.625, abs=0.01)
     assert -0.15 < age["std_diff"] < 0
-    assert b.loc["progression_rate (mean, Wan 2014)", "std_diff"] < 0  # treated range reaches −4.2
+    # the treated range reaches −4.2, the reference only −2.2: the five-number estimate flags imbalance
+    assert b.loc["progression_rate (mean, Wan 2014, all five)", "std_diff"] == pytest.approx(-0.368, abs=1e-3)
+
+
+def test_balance_depends_on_which_summaries_are_used(t1, cont):
+    q = M.balance_table(t1, cont, use="quartiles").set_index("characteristic")
+    assert q.loc["progression_rate (mean, Wan 2014, quartiles)", "std_diff"] == pytest.approx(-0.042, abs=1e-3)
+    assert q.loc["age (mean, Wan 2014, quartiles)", "std_diff"] == pytest.approx(-0.152, abs=1e-3)
+    r = M.summarize_continuous(cont, {"treated": 67, "reference": 67}, use="range").set_index(["characteristic", "group"])
+    assert r.loc[("age", "treated"), "mean_est"] == pytest.approx((36 + 2 * 57 + 78) / 4)
 
 
 def test_tolerance_table_intervals():
@@ -86,6 +95,8 @@ def test_love_plot_draws_one_point_per_row(t1, cont):
         (lambda t1, c: M.summarize_continuous(c[c["statistic"] != "q1"], {"treated": 67, "reference": 67}),
          r"lacks the statistics \['q1'\]"),
         (lambda t1, c: M.balance_table(t1, groups=("treated", "treated")), r"groups=.* is not allowed"),
+        (lambda t1, c: M.balance_table(t1, c, use="mean"), r"use='mean' is not allowed"),
+        (lambda t1, c: M.summarize_continuous(c, {"treated": 67, "reference": 67}, use="iqr"), r"use='iqr' is not allowed"),
         (lambda t1, c: M.balance_table(t1, groups=("treated", "placebo")), r"group 'placebo' is not in the table"),
         (lambda t1, c: M.tolerance_table([]), r"statements=\[\] is not allowed"),
         (lambda t1, c: M.tolerance_table([M.Tolerance("x", 70, 67)]), r"count=70 is not allowed"),

@@ -37,7 +37,7 @@ import pandas as pd
 from .. import _checks as chk
 from . import rng
 
-__all__ = ["CATEGORIES", "MatchedPairsResult", "simulate_matched_pairs", "failure_slope"]
+__all__ = ["CATEGORIES", "MatchedPairsResult", "simulate_matched_pairs", "failure_slope", "failure_slopes_by_study"]
 
 #: Category codes: +1 decreased progression (treated lost fewer points), 0 no change, −1 increased.
 CATEGORIES = {1: "decreased progression", 0: "no change", -1: "increased progression"}
@@ -182,3 +182,22 @@ def failure_slope(result: MatchedPairsResult) -> dict[str, float] | None:
     if not (np.isfinite(b1) and np.isfinite(se)) or abs(b1) > 50:
         return None
     return {"intercept": b0, "slope": b1, "se": se}
+
+
+def failure_slopes_by_study(result: MatchedPairsResult) -> pd.DataFrame:
+    """The failure-on-early-response logistic slope fitted separately in each replicate study.
+
+    One row per study: ``slope`` and ``se`` (``None`` where not estimable) and
+    ``estimable`` (False when every pair had the same outcome or the outcomes were
+    perfectly separated), so that no NaN travels on unannounced.
+    """
+    if not isinstance(result, MatchedPairsResult):
+        raise ValueError(f"result={type(result).__name__} is not allowed: result must be a MatchedPairsResult.")
+    rows = []
+    for i in range(result.early.shape[0]):
+        sub = MatchedPairsResult(result.early[i:i + 1], result.final[i:i + 1], result.category[i:i + 1],
+                                 result.pre_slope_gap[i:i + 1], result.threshold, result.params)
+        fit = failure_slope(sub)
+        rows.append({"study": i, "slope": None if fit is None else fit["slope"],
+                     "se": None if fit is None else fit["se"], "estimable": fit is not None})
+    return pd.DataFrame(rows)

@@ -73,6 +73,8 @@ def _draw(out: dict, ax) -> None:
     ax.set_xlabel("early response: treated minus reference (ALSFRS-R points)")
     ax.set_ylabel("probability of therapeutic failure (%)")
     ax.set_ylim(0, 100)
+    ax.set_xticks([-15, -10, -5, 0, 5, 10, 15])  # few fixed ticks: cheaper to draw
+    ax.set_yticks([0, 25, 50, 75, 100])
     ax.legend(fontsize=8, loc="lower left")
     ax.set_title(f"Early response {out['x']:+d}: failure {100 * out['p']:.0f}% "
                  f"(band {100 * out['lo']:.0f}–{100 * out['hi']:.0f}%)", fontsize=10)
