@@ -378,11 +378,28 @@ def test_no_javascript_errors_and_no_network(visits):
     assert not problems, "\n".join(problems)
 
 
-def test_math_is_typeset_offline(visits):
+def test_math_is_typeset_offline(visits, browser, server, html_build):
+    """Math on every page is typeset by the vendored MathJax; and that MathJax works at all."""
     for page, r in visits.items():
         if r["maths"]:
             assert r["mjx"] >= r["maths"] and r["rawTex"] == 0, \
                 f"{page}: {r['rawTex']} of {r['maths']} math elements not typeset by the vendored MathJax"
+    # self-check, also when no chapter has math yet: typeset one formula with _static/mathjax/
+    cfg = yaml.safe_load((ROOT / "_config.yml").read_text())["sphinx"]["config"]
+    ctx = browser.new_context()
+    page = ctx.new_page()
+    page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(server) else r.abort())
+    page.goto(f"{server}/genindex.html", wait_until="load")
+    page.evaluate("""src => new Promise((ok, fail) => {
+        document.querySelector('article, body').insertAdjacentHTML('afterbegin',
+            '<p id="mj-check" class="math">\\\\(\\\\hat p = k/n\\\\)</p>');
+        if (window.MathJax && MathJax.typesetPromise) { return MathJax.typesetPromise().then(ok, fail); }
+        window.MathJax = {startup: {pageReady: () => MathJax.startup.defaultPageReady().then(ok, fail)}};
+        const s = document.createElement('script'); s.src = src; s.onerror = fail; document.head.appendChild(s);
+    })""", f"_static/{cfg['mathjax_path']}")
+    typeset = page.locator("#mj-check mjx-container").count()
+    ctx.close()
+    assert typeset == 1, "the vendored MathJax did not typeset a test formula"
 
 
 def test_widget_static_and_saved_views_are_visible(browser, server, visits, html_build):
