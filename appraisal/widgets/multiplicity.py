@@ -21,15 +21,15 @@ from . import Choice, Explorer, IntSlider, Preset, Slider, register
 
 def _summary(r: FamilyError) -> dict:
     return {
-        "markers k": r.k,
-        "correlation ρ": round(r.rho, 2),
+        "k": r.k,
+        "ρ": round(r.rho, 2),
         "α": r.alpha,
-        "patients n": r.n,
-        "P(≥1 p<α), simulated": round(r.fwer, 3),
-        "Monte Carlo SE": round(r.fwer_se, 3),
-        "1−(1−α)^k (independent)": round(r.fwer_independent, 3),
-        "mean false positives": round(r.mean_false_positives, 2),
-        "P(exactly one)": round(r.share_exactly_one, 3),
+        "n": r.n,
+        "P(≥1 p<α) simulated": round(r.fwer, 3),
+        "MC SE": round(r.fwer_se, 3),
+        "1−(1−α)^k": round(r.fwer_independent, 3),
+        "mean false +": round(r.mean_false_positives, 2),
+        "exactly one": round(r.share_exactly_one, 3),
     }
 
 
