@@ -1,0 +1,76 @@
+"""Explorer: would the MESEMS interval establish "no meaningful effect" for a chosen margin?"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .. import equivalence as eq
+from ..data import value
+from . import Choice, Explorer, Preset, Slider, register
+
+
+def mesems_tost(margin_lower: float = 0.7, alpha: float = 0.05) -> dict:
+    """TOST of the MESEMS rate ratio (from ``data/mesems2021_results``) against (m, 1/m), plus its p-value curve."""
+    est, lo, hi = (value("mesems2021_results", q) for q in ("rate_ratio", "rate_ratio_lower", "rate_ratio_upper"))
+    res = eq.tost_ratio(est, lo, hi, margin_lower, None, alpha)
+    curve = eq.compatibility_curve(est, lo, hi, ratios=np.exp(np.linspace(math.log(0.3), math.log(3.0), 200)))
+    return {"estimate": est, "tost": res, "curve": curve}
+
+
+def _summary(r) -> dict:
+    t = r["tost"]
+    return {
+        "margin": f"{t.margin_lower:.2f} to {t.margin_upper:.2f}",
+        f"{100 * (1 - 2 * t.alpha):.0f}% interval": f"{t.ci_lower:.2f} to {t.ci_upper:.2f}",
+        "p (ratio ≤ lower margin)": round(t.p_lower, 4),
+        "p (ratio ≥ upper margin)": round(t.p_upper, 4),
+        "equivalence": t.decision,
+    }
+
+
+def _draw(r, ax) -> None:
+    t, c = r["tost"], r["curve"]
+    colour = "#2ca02c" if t.equivalent else "#d62728"
+    ax.axvspan(t.margin_lower, t.margin_upper, color="#cccccc", alpha=0.5, lw=0)
+    ax.plot(c["ratio"], c["p"], color="#1f77b4", lw=1.5)
+    ax.hlines(2 * t.alpha, t.ci_lower, t.ci_upper, color=colour, lw=4)
+    ax.axvline(1.0, color="k", lw=0.8, ls=":")
+    ax.set_xscale("log")
+    ax.set_xticks([0.3, 0.5, 0.7, 1, 1.4, 2, 3])
+    ax.set_xticklabels(["0.3", "0.5", "0.7", "1", "1.4", "2", "3"])
+    ax.set_xlim(0.3, 3.0)
+    ax.set_ylim(0, 1.02)
+    ax.set_xlabel("true rate ratio, MSC vs placebo (log scale)")
+    ax.set_ylabel("two-sided p-value")
+    ax.minorticks_off()
+    ax.text(math.sqrt(t.margin_lower * t.margin_upper), 0.95, "margin", ha="center", va="top", fontsize=8)
+    ax.text(t.ci_upper * 1.05, 2 * t.alpha, f"{100 * (1 - 2 * t.alpha):.0f}% interval", va="center", fontsize=8,
+            color=colour)
+    verdict = "inside the margin: equivalence shown" if t.equivalent else "crosses the margin: not shown"
+    ax.set_title(f"Interval {verdict}", fontsize=10)
+
+
+@register
+def equivalence_explorer() -> Explorer:
+    """Margin slider → two one-sided tests on the MESEMS rate ratio 0.94 (0.58–1.50)."""
+    return Explorer(
+        name="equivalence_explorer",
+        title="MESEMS: equivalence (two one-sided tests) for a margin you choose",
+        compute=mesems_tost,
+        controls={
+            "margin_lower": Slider(0.40, 0.95, 0.05, 0.70, "lower margin m (upper = 1/m)"),
+            "alpha": Choice({"5% (90% interval)": 0.05, "2.5% (95% interval)": 0.025, "10% (80% interval)": 0.10},
+                            0.05, "one-sided α"),
+        },
+        summarize=_summary,
+        draw=_draw,
+        presets=[
+            Preset("Margin 0.80–1.25", {"margin_lower": 0.80}),
+            Preset("Margin 0.70–1.43 (±30%)", {"margin_lower": 0.70}),
+            Preset("Margin 0.60–1.67", {"margin_lower": 0.60}),
+            Preset("Margin 0.50–2.00", {"margin_lower": 0.50}),
+        ],
+        figsize=(5.6, 3.4),
+    )
