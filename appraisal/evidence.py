@@ -43,6 +43,8 @@ __all__ = [
     "evidence_map",
     "study_sizes",
     "results_figure",
+    "p_range_from_printed_ci",
+    "rounding_audit",
     "risk_of_bias",
     "rob_matrix",
     "traffic_light",
@@ -261,7 +263,7 @@ def results_figure(results: pd.DataFrame, ax=None):
     if ratios.empty:
         raise ValueError("results is not allowed: it holds no ratio estimate with an interval to draw.")
     if ax is None:
-        _, ax = plt.subplots(figsize=(7.0, 0.7 + 0.6 * len(ratios)), layout="constrained")
+        _, ax = plt.subplots(figsize=(6.0, 1.0 + 0.55 * len(ratios)), layout="constrained")
     for i, r in ratios.iterrows():
         colour = "#1f77b4" if r["randomized"] else "#d62728"
         face = "white" if r["interval"] == "derived from p" else colour
@@ -284,6 +286,65 @@ def results_figure(results: pd.DataFrame, ax=None):
                Line2D([], [], color="#1f77b4", marker="s", mfc="white", label="interval derived from p")]
     ax.legend(handles=handles, fontsize=7.5, loc="upper right", frameon=False)
     return ax
+
+
+def p_range_from_printed_ci(estimate: str, lower: str, upper: str, level: float = 0.95) -> tuple[float, float]:
+    """The range of p-values a ratio and its interval allow, given that each was rounded when printed.
+
+    Each printed number may lie anywhere within half a unit of its last decimal
+    (:func:`appraisal.audit.rounding_tolerance`). The p-value recomputed from the interval
+    (:func:`appraisal.recompute.test_from_ratio_ci`, normal approximation on the log scale,
+    :cite:`altman2011p`) is monotone in each of the three numbers, so its extremes lie at
+    the corners of that box; when the box for the estimate contains 1, the upper end is 1.
+    """
+    from .audit import rounding_tolerance
+
+    vals = {}
+    for name, text in (("estimate", estimate), ("lower", lower), ("upper", upper)):
+        if not isinstance(text, str):
+            raise ValueError(f"{name}={text!r} is not allowed: {name} must be the number as printed, e.g. '0.94'.")
+        v = float(text.strip().replace("−", "-"))
+        t = rounding_tolerance(text)
+        if v - t <= 0:
+            raise ValueError(f"{name}={text!r} is not allowed: a ratio as printed must stay above 0 after rounding.")
+        vals[name] = (v - t, v + t)
+    if not vals["lower"][1] < vals["upper"][0]:
+        raise ValueError(f"lower={lower!r} is not allowed: lower must be clearly below upper={upper!r}.")
+    ps = [recompute.test_from_ratio_ci(e, lo, hi, level).p
+          for e in vals["estimate"] for lo in vals["lower"] for hi in vals["upper"]
+          if lo < e < hi]
+    if not ps:
+        raise ValueError(f"estimate={estimate!r} is not allowed: it must lie inside the interval ({lower}, {upper}).")
+    hi_p = 1.0 if vals["estimate"][0] <= 1.0 <= vals["estimate"][1] else max(ps)
+    return float(min(ps)), float(hi_p)
+
+
+def rounding_audit(pairs: list[tuple[str, str, str]], level: float = 0.95) -> pd.DataFrame:
+    """For each ``(table, stem, label)``: is the printed p within what the rounded interval allows?
+
+    Reads ``STEM``, ``STEM_lower``, ``STEM_upper`` and ``STEM_p`` as printed from the
+    reported-layout table. The verdict is ``consistent`` when the printed p (give or take
+    its own rounding) overlaps the range of :func:`p_range_from_printed_ci`.
+    """
+    from .audit import CONSISTENT, INCONSISTENT, rounding_tolerance
+
+    if not isinstance(pairs, (list, tuple)) or not pairs:
+        raise ValueError(f"pairs={pairs!r} is not allowed: pairs must be a non-empty list of (table, stem, label).")
+    rows = []
+    for item in pairs:
+        if not (isinstance(item, (list, tuple)) and len(item) == 3):
+            raise ValueError(f"pairs item {item!r} is not allowed: each must be (table, stem, label).")
+        table, stem, label = item
+        pr = {k: data.printed(table, stem + k) for k in ("", "_lower", "_upper", "_p")}
+        lo, hi = p_range_from_printed_ci(pr[""], pr["_lower"], pr["_upper"], level)
+        p_text = pr["_p"].strip()
+        p_val = float(p_text.lstrip("<>=≤≥ "))
+        tol = rounding_tolerance(p_text)
+        p_lo, p_hi = (0.0, p_val) if p_text[0] in "<≤" else (p_val, 1.0) if p_text[0] in ">≥" else (p_val - tol, p_val + tol)
+        verdict = CONSISTENT if p_lo <= hi and p_hi >= lo else INCONSISTENT
+        rows.append({"result": label, "printed": f"{pr['']} ({pr['_lower']} to {pr['_upper']}), p = {p_text}",
+                     "p allowed by the rounded interval": f"{lo:.2g} to {hi:.2g}", "verdict": verdict})
+    return pd.DataFrame(rows)
 
 
 # ---------------------------------------------------------------------------------------- risk of bias
@@ -348,7 +409,7 @@ def traffic_light(rob: pd.DataFrame, labels: dict[str, str] | None = None):
     mats = {t: rob_matrix(rob, t) for t in tools}
     width = max(m.shape[1] for m in mats.values())
     heights = [len(m) + 1.6 for m in mats.values()]
-    fig, axes = plt.subplots(len(tools), 1, figsize=(8.4, 0.5 * sum(heights) + 0.9),
+    fig, axes = plt.subplots(len(tools), 1, figsize=(7.0, 0.5 * sum(heights) + 1.0),
                              gridspec_kw={"height_ratios": heights}, layout="constrained", squeeze=False)
     for ax, tool in zip(axes[:, 0], tools):
         mat = mats[tool]
@@ -373,11 +434,11 @@ def traffic_light(rob: pd.DataFrame, labels: dict[str, str] | None = None):
         key = "; ".join(f"D{j + 1} {d.lower()}" for j, d in enumerate(mat.columns) if d != "Overall")
         ax.set_title(f"{tool} ({'randomized trials' if tool == 'RoB 2' else 'non-randomized studies'})", loc="left",
                      fontsize=11)
-        ax.set_xlabel(_wrap(key, 90), fontsize=8, loc="left")
+        ax.set_xlabel(_wrap(key, 80), fontsize=8, loc="left")
     handles = [Line2D([], [], marker="o", ls="", ms=11, mfc=_COLOURS[s], mec="k", label=lab)
                for s, lab in [(0, "+ low"), (1, "! some concerns / moderate"), (2, "− high / serious"),
                               (3, "× critical"), (None, "? no information")]]
-    fig.legend(handles=handles, loc="outside lower center", ncol=5, fontsize=8, frameon=False)
+    fig.legend(handles=handles, loc="outside lower center", ncol=3, fontsize=8, frameon=False)
     return fig
 
 

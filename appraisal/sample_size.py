@@ -167,4 +167,12 @@ def power_for_total(
     es = slowing * mean_decline / sd_slope
     out = np.asarray(_SOLVERS[method].power(effect_size=es, nobs1=completers, alpha=alpha, ratio=1.0,
                                             alternative="two-sided"), dtype=float)
+    bad = np.isnan(out)
+    if bad.any():
+        # statsmodels' noncentral t returns NaN when power is within rounding of 1 (very large trials);
+        # there the t and normal distributions coincide, so the normal power is used for those points.
+        out[bad] = _SOLVERS["normal"].power(effect_size=es, nobs1=completers[bad], alpha=alpha, ratio=1.0,
+                                            alternative="two-sided")
+    if np.isnan(out).any():
+        raise ValueError(f"total={total!r} is not allowed: statsmodels returned no power for some of these sizes.")
     return out.reshape(np.shape(total))

@@ -203,3 +203,44 @@ def test_bad_arguments_are_refused():
         E.study_results(level=1.5)
     with pytest.raises(ValueError, match=r"rob is not allowed"):
         E.traffic_light(E.risk_of_bias().assign(tool="other"))
+
+
+def test_p_range_from_printed_ci_brackets_published_p():
+    # MESEMS: RR 0.94 (0.58 to 1.50), printed p = 0.78; Barczewska: HR 0.30 (0.16 to 0.59), printed p = 0.0004
+    lo, hi = E.p_range_from_printed_ci("0.94", "0.58", "1.50")
+    assert lo == pytest.approx(0.7789, abs=1e-3) and hi == pytest.approx(0.8177, abs=1e-3)
+    lo, hi = E.p_range_from_printed_ci("0.30", "0.16", "0.59")
+    assert lo < 0.0004 < hi and hi == pytest.approx(0.00054, abs=2e-5)
+    assert E.p_range_from_printed_ci("1.00", "0.5", "2.0")[1] == 1.0  # estimate may be exactly 1
+
+
+def test_rounding_audit_verdicts():
+    t = E.rounding_audit([("barczewska2020_results", "hr_death", "HR"), ("mesems2021_results", "rate_ratio", "RR")])
+    assert list(t["verdict"]) == ["consistent", "consistent"]
+
+
+def test_rounding_audit_flags_a_misprint(data_copy):
+    _edit(data_copy / "mesems2021_results.csv", "rate_ratio_p,0.78,0.78", "rate_ratio_p,0.03,0.03")
+    t = E.rounding_audit([("mesems2021_results", "rate_ratio", "RR")])
+    assert t.loc[0, "verdict"] == "inconsistent"
+
+
+@pytest.mark.parametrize(
+    "args, pattern",
+    [
+        ((0.94, "0.58", "1.50"), r"estimate=0.94 is not allowed"),
+        (("0.94", "1.50", "0.58"), r"lower='1.50' is not allowed"),
+        (("0.94", "0.00", "1.50"), r"lower='0.00' is not allowed"),
+        (("3.0", "0.58", "1.50"), r"estimate='3.0' is not allowed: it must lie inside"),
+    ],
+)
+def test_p_range_refuses_bad_input(args, pattern):
+    with pytest.raises(ValueError, match=pattern):
+        E.p_range_from_printed_ci(*args)
+
+
+def test_rounding_audit_refuses_bad_input():
+    with pytest.raises(ValueError, match=r"pairs=\[\] is not allowed"):
+        E.rounding_audit([])
+    with pytest.raises(ValueError, match=r"pairs item .* is not allowed"):
+        E.rounding_audit([("mesems2021_results", "rate_ratio")])

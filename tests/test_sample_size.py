@@ -125,3 +125,14 @@ def test_effect_size_checks_its_inputs():
     assert S.effect_size(1.0, 2.0, 0.5) == 0.25
     with pytest.raises(ValueError, match=r"sd_slope=0 is not allowed"):
         S.effect_size(1.0, 0, 0.5)
+
+
+def test_power_never_nan_for_very_large_trials():
+    # statsmodels' TTestIndPower.power gives NaN once power is within rounding of 1; the module falls back to
+    # the normal approximation there, which agrees with the t-test to many decimals at such sizes.
+    totals = np.geomspace(10, 20000, 160)
+    p = S.power_for_total(totals, slowing=0.5)
+    assert not np.isnan(p).any()
+    assert np.all(np.diff(p) >= -1e-12) and p[-1] == pytest.approx(1.0, abs=1e-9)
+    normal = S.power_for_total(totals, slowing=0.5, method="normal")
+    assert np.max(np.abs(p - normal)[totals > 2000]) < 1e-4

@@ -43,10 +43,10 @@ def _summary(r: SizeResult) -> dict:
     s = r.size
     return {
         "difference (points/month)": round(s.difference, 3),
-        "effect size d": round(s.effect_size, 3),
-        "completers per arm": s.completers_per_arm,
-        "enrolled per arm": s.enrolled_per_arm,
-        "total enrolled": s.total,
+        "d": round(s.effect_size, 3),
+        "completers/arm": s.completers_per_arm,
+        "enrolled/arm": s.enrolled_per_arm,
+        "total": s.total,
     }
 
 
@@ -62,25 +62,23 @@ def _draw(r: SizeResult, ax) -> None:
     from matplotlib.ticker import NullLocator
 
     s = r.size
-    ax.plot(r.totals, r.power_curve, color="#1f77b4", lw=2, label="power of a trial of that size")
+    ax.plot(r.totals, r.power_curve, color="#1f77b4", lw=2)
     ax.axhline(s.power, color="grey", lw=0.8, ls=":")
-    ns = [n for _, n in r.studies]
-    ax.vlines(ns, 0, 1, color="#d62728", lw=0.8, alpha=0.7, label="sizes of the book's studies")
-    for i, (label, n) in enumerate(r.studies):
-        ax.text(n * 1.04, 0.97 - 0.085 * (i % 5), f"{_short(label)} {n}", fontsize=6.5, color="#d62728",
-                va="top", ha="left")
+    ax.vlines([n for _, n in r.studies], 0, 1, color="#d62728", lw=0.9, alpha=0.8)
     if s.total <= r.totals[-1]:
         ax.axvline(s.total, color="#1f77b4", lw=1.2, ls="--")
-        ax.text(s.total * 0.96, 0.03, f"needed: {s.total}", rotation=90, fontsize=7.5, ha="right", va="bottom",
-                color="#1f77b4")
     ax.set_xscale("log")
     ax.xaxis.set_minor_locator(NullLocator())  # minor log ticks cost more time than they add
     ax.set_xticks(_TICKS, [str(t) for t in _TICKS])
     ax.set_xlim(r.totals[0], r.totals[-1])
-    ax.set_ylim(0, 1)
-    ax.set_xlabel("total patients enrolled, both arms (log scale)")
+    ax.set_ylim(0, 1.02)
+    # one text for all study labels (in the axis label) keeps a redraw cheap
+    studies = [f"{_short(label)} {n}" for label, n in r.studies]
+    half = (len(studies) + 1) // 2
+    ax.set_xlabel("total patients enrolled (log scale)\nred lines: " + ", ".join(studies[:half])
+                  + ",\n" + ", ".join(studies[half:]), fontsize=8)
     ax.set_ylabel("power (probability p < α)")
-    ax.set_title(f"{s.slowing:.0%} slowing, SD {s.sd_slope:g}: {s.total} patients needed", fontsize=10)
+    ax.set_title(f"{s.total} patients needed (dashed line)", fontsize=10)
 
 
 @register
@@ -111,5 +109,5 @@ def sample_size_explorer() -> Explorer:
         draw=_draw,
         presets=presets,
         fixed={"method": "t"},
-        figsize=(5.4, 3.4),
+        figsize=(4.8, 3.2),
     )
