@@ -10,6 +10,13 @@ widget-view output plus a ``text/plain`` repr such as ``VBox(children=(HTML(...`
   but moving a control does nothing without a kernel. The extension adds a one-line
   note under every widget saying so, with a link to "Running it live".
 
+Tables in the PDF: ``appraisal.plots.table`` gives every table a ``text/latex`` repr
+(a ``tabularx``), but myst-nb renders any ``text/latex`` output as a *math* block, which
+breaks xelatex ("Missing $ inserted") or, with ``text/latex`` switched off, prints the
+table as wrapped plain text. Here a ``text/latex`` output that is a table (it begins a
+``center``/``tabular*``/``table`` environment) is passed to LaTeX as it is; real math
+stays math.
+
 Two small fixes of the HTML theme stack (Jupyter Book 1.0.4, sphinx-book-theme 1.x):
 
 * sphinx-thebe's inline configuration script (``const THEBE_JS_URL = ...``) is added
@@ -65,6 +72,21 @@ class WidgetReprForPaper(SphinxPostTransform):
                 node.replace_self(para)
 
 
+TABLE_LATEX = re.compile(r"^\s*(\\begin\{(center|tabular|tabularx|tabulary|longtable|table)\}|\\small)")
+
+
+class LatexTablesAsLatex(SphinxPostTransform):
+    """LaTeX: a text/latex output that is a table goes to LaTeX verbatim, not as math."""
+
+    default_priority = 5
+    formats = ("latex",)
+
+    def run(self, **kwargs) -> None:
+        for node in list(self.document.findall(nodes.math_block)):
+            if "text_latex" in node.get("classes", []) and TABLE_LATEX.match(node.astext()):
+                node.replace_self(nodes.raw("", node.astext(), format="latex"))
+
+
 class WidgetLiveNote(SphinxPostTransform):
     """HTML: add a one-line "needs a kernel" note with a link under every saved widget view."""
 
@@ -107,5 +129,6 @@ def _drop_duplicate_scripts(app, pagename, templatename, context, doctree) -> No
 def setup(app):
     app.add_post_transform(WidgetReprForPaper)
     app.add_post_transform(WidgetLiveNote)
+    app.add_post_transform(LatexTablesAsLatex)
     app.connect("html-page-context", _drop_duplicate_scripts, priority=900)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
