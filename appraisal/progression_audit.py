@@ -23,7 +23,7 @@ INTERVALS = [
     ("injection 1 → 2", "responders_inj1_inj2", "analysed"),
     ("injection 2 → 3", "responders_inj2_inj3", "evaluable_inj2_inj3"),
     ("injection 3 → 4", "responders_inj3_inj4", "evaluable_inj3_inj4"),
-    ("whole period (denominator taken as all analysed)", "responders_whole_period", "analysed"),
+    ("whole period", "responders_whole_period", "analysed"),
 ]
 
 
@@ -58,7 +58,7 @@ def petrou_checks(name: str = TABLE) -> list[Check]:
     t = reported(name)
     loc = lambda q: str(t.loc[q, "location"])  # noqa: E731
     pr = lambda q: str(t.loc[q, "printed"])  # noqa: E731
-    need = "needs each patient's ALSFRS-R scores and visit dates, which are not printed"
+    need = "needs patient-level scores"
     checks = [
         Check("patients analysed", pr("analysed"), _v(t, "enrolled") - _v(t, "withdrew_before_first"),
               f"enrolled {pr('enrolled')} − withdrew {pr('withdrew_before_first')}", loc("analysed"), tolerance=0),
@@ -67,7 +67,7 @@ def petrou_checks(name: str = TABLE) -> list[Check]:
         checks.append(Check(f"responders, {label}", pr(k_q), None, f"out of {_v(t, n_q)}: {need}", loc(k_q)))
     for q, label in [("mean_improvement_inj1_inj2", "mean improvement, injection 1 → 2 (%)"),
                      ("mean_improvement_whole_period", "mean improvement, whole period (%)")]:
-        checks.append(Check(label, pr(q), None, f"{need}; averaged over whom is not stated", loc(q)))
+        checks.append(Check(label, pr(q), None, f"{need}; who is averaged is not stated", loc(q)))
     checks += [
         Check("p-value, whole period (Wilcoxon signed-rank)", pr("p_whole_period"), None, need, loc("p_whole_period")),
         Check("clinically improved after injection 1", pr("clinically_improved_after_inj1"), None,

@@ -25,7 +25,8 @@ def test_zero_noise_linear_decline_gives_no_responders():
 
 def test_floor_of_the_scale_looks_like_improvement():
     # the same noiseless course, but patients who reach 0 can lose no more: their rate "improves"
-    r = simulate_untreated(3000, seed=1, noise_sd=0.0, round_scores=False, slope_sd=0.0, entry_min_score=20)
+    r = simulate_untreated(3000, seed=1, noise_sd=0.0, round_scores=False, slope_sd=0.0, entry_min_score=20,
+                           mean_decline=3.0)
     at_floor = r.observed[:, -1] == 0
     assert at_floor.any()
     assert np.all(r.improvement_whole[at_floor] > 0)
@@ -76,9 +77,13 @@ def test_noise_alone_stays_far_below_observed():
 def test_enrolment_after_steep_spell_regresses_to_the_mean():
     base = simulate_untreated(4000, seed=12)
     steep = simulate_untreated(4000, seed=12, min_run_in_loss=3)
-    assert steep.responder_share(0) > base.responder_share(0) + 0.15
-    # the run-in rate of those selected overstates their true rate
-    assert np.mean(steep.rate_before) > 1.5 * np.mean(steep.true_rate)
+    assert steep.responder_share(0) > base.responder_share(0) + 0.1
+    # with similar true courses, the selected run-in overstates the true rate, and the next interval falls back
+    kw = dict(slope_sd=0.3, noise_sd=1.5)
+    base, steep = simulate_untreated(6000, seed=12, **kw), simulate_untreated(6000, seed=12, min_run_in_loss=3, **kw)
+    assert abs(np.mean(base.rate_before - base.true_rate)) < 0.05
+    assert np.mean(steep.rate_before - steep.true_rate) > 0.3
+    assert np.mean(steep.rate_after[:, 0]) < np.mean(steep.rate_before) - 0.3
 
 
 def test_expectation_bias_raises_first_interval_only():
@@ -117,6 +122,11 @@ def test_trial_sized_binomial_matches_resampling():
 def test_bad_parameters(kwargs, message):
     with pytest.raises(ValueError, match=message):
         simulate_untreated(100, **kwargs)
+
+
+def test_bad_screening_range():
+    with pytest.raises(ValueError, match=r"screening_score_range=\(20, 48\) is not allowed"):
+        simulate_untreated(100, screening_score_range=(20, 48))
 
 
 def test_bad_sample_size():

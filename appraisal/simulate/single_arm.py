@@ -13,11 +13,14 @@ Model (one row per screened patient, all vectorized):
   below 1 the decline slows with time, above 1 it speeds up. Thakore et al. (2018) found
   individual courses in PRO-ACT to be curvilinear rather than straight; the exponent lets
   the reader try either bend. The true score is ``max(48 − L(u), 0)``.
-* **Who enters.** Time from onset to screening is uniform on ``duration_months``; age is
-  normal (``age_mean``, ``age_sd``). A patient is enrolled when the *observed* screening
-  score is above ``entry_min_score`` and the age lies in ``age_range`` (the trial's criteria:
-  ALSFRS-R > 20, age 20–70). Age does not affect the course in this model, so the age
-  criterion changes only how many are screened per enrolled patient.
+* **Who enters.** The true score at screening is uniform on ``screening_score_range`` and
+  independent of the rate, so that the published mean rate describes the patients who
+  enter a trial (PRO-ACT is made of trial participants); the time since onset follows
+  from the score, the rate and the shape. Age is normal (``age_mean``, ``age_sd``). A
+  patient is enrolled when the *observed* screening score is above ``entry_min_score``
+  and the age lies in ``age_range`` (the trial's criteria: ALSFRS-R > 20, age 20–70). Age
+  does not affect the course in this model, so the age criterion changes only how many are
+  screened per enrolled patient.
 * **Schedule.** A screening visit ``run_in_months`` before the first injection, then
   ``n_intervals`` intervals between injections, each drawn uniformly from
   ``interval_months`` (3–6 months in the trial).
@@ -142,7 +145,7 @@ def simulate_untreated(
     age_range: tuple[float, float] = (20, 70),
     age_mean: float = 55.0,
     age_sd: float = 12.0,
-    duration_months: tuple[float, float] = (6.0, 36.0),
+    screening_score_range: tuple[float, float] = (12.0, 47.0),
     threshold: float = 25.0,
     round_scores: bool = True,
     min_run_in_loss: float | None = None,
@@ -152,7 +155,7 @@ def simulate_untreated(
 
     ``mean_decline`` and ``slope_sd`` default to the PRO-ACT values in ``data/natural_history``
     (Atassi et al. 2014). ``slope_sd = 0`` gives every patient the same rate. ``age_mean``,
-    ``age_sd`` and ``duration_months`` are illustrative assumptions, not published values.
+    ``age_sd`` and ``screening_score_range`` are illustrative assumptions, not published values.
     ``round_scores=False`` keeps the scores continuous (only to show what rounding does).
     ``min_run_in_loss``: if given, only patients whose observed score fell by at least this
     many points during the run-in are enrolled (enrolment after a steep spell, a route to
@@ -177,7 +180,10 @@ def simulate_untreated(
     age_lo, age_hi = _pair("age_range", age_range, 0.0, 120.0)
     age_mean = chk.in_range("age_mean", age_mean, 0.0, 120.0)
     age_sd = chk.non_negative("age_sd", age_sd)
-    dur_lo, dur_hi = _pair("duration_months", duration_months, 0.0, 240.0, positive_low=True)
+    s_lo, s_hi = _pair("screening_score_range", screening_score_range, 0.0, MAX_SCORE)
+    if s_hi >= MAX_SCORE:
+        raise ValueError(f"screening_score_range={screening_score_range!r} is not allowed: the upper end must be below "
+                         f"{MAX_SCORE}, so that every patient has lost some function since onset.")
     threshold = chk.number("threshold", threshold)
     if min_run_in_loss is not None:
         min_run_in_loss = chk.in_range("min_run_in_loss", min_run_in_loss, 0.0, MAX_SCORE)
@@ -192,7 +198,9 @@ def simulate_untreated(
         sigma2 = np.log1p((slope_sd / mean_decline) ** 2)
         b = gen.lognormal(np.log(mean_decline) - sigma2 / 2, np.sqrt(sigma2), n)
     age = gen.normal(age_mean, age_sd, n)
-    onset_to_screen = gen.uniform(dur_lo, dur_hi, n)
+    screen_score = gen.uniform(s_lo, s_hi, n)
+    # months from onset to screening: solve b · U · (u / U) ** p = 48 − score for u
+    onset_to_screen = REFERENCE_MONTHS * ((MAX_SCORE - screen_score) / (b * REFERENCE_MONTHS)) ** (1 / shape_exponent)
     gaps = gen.uniform(lo_int, hi_int, (n, n_intervals))
     # visit times relative to the first injection: screening, injection 1, 2, ...
     rel = np.concatenate([np.full((n, 1), -run_in_months), np.zeros((n, 1)), np.cumsum(gaps, axis=1)], axis=1)
@@ -230,7 +238,7 @@ def simulate_untreated(
         n=n, seed=seed, mean_decline=mean_decline, slope_sd=slope_sd, shape_exponent=shape_exponent,
         noise_sd=noise_sd, interval_months=(lo_int, hi_int), n_intervals=n_intervals, run_in_months=run_in_months,
         before=before, entry_min_score=entry_min_score, age_range=(age_lo, age_hi), age_mean=age_mean,
-        age_sd=age_sd, duration_months=(dur_lo, dur_hi), threshold=threshold, round_scores=round_scores,
+        age_sd=age_sd, screening_score_range=(s_lo, s_hi), threshold=threshold, round_scores=round_scores,
         min_run_in_loss=min_run_in_loss, expectation_bias=expectation_bias,
     )
     return SingleArmResult(
@@ -240,7 +248,7 @@ def simulate_untreated(
     )
 
 
-def trial_sized(result: SingleArmResult, n_patients: int = 19, n_trials: int = 2000, interval: int | str = 0,
+def trial_sized(result: SingleArmResult, n_patients: int, n_trials: int = 2000, interval: int | str = 0,
                 seed: int = 0) -> dict:
     """Resample trials of ``n_patients`` from a simulated untreated population.
 

@@ -28,14 +28,23 @@ _STEEP = {"no": 0, "lost ≥ 2 points in the run-in": 2, "lost ≥ 3 points in t
 
 def null_trial(noise_sd: float = 1.0, interval: tuple[float, float] = (3.0, 6.0), shape_exponent: float = 1.0,
                entry_min_score: int = 20, before: str = "run_in", steep_run_in: int = 0,
-               expectation_bias: float = 0.0, observed_responders: int = 15, observed_n: int = 19,
-               observed_mean: float = 107.1) -> dict:
+               expectation_bias: float = 0.0, observed_responders: int | None = None,
+               observed_n: int | None = None, observed_mean: float | None = None) -> dict:
     """One untreated simulation plus trial-sized resampling, packed for the explorer.
 
     ``steep_run_in`` = 0 means no enrolment requirement on the run-in; a positive value
     enrols only patients who lost at least that many points in it. The observed values are
-    only carried to the summary and the figure (the chapter passes them from ``data/``).
+    only carried to the summary and the figure; by default they are the trial's published
+    responders, patients analysed and mean improvement (injection 1 → 2) from ``data/petrou2021_results``.
     """
+    from ..data import value
+
+    if observed_responders is None:
+        observed_responders = int(value("petrou2021_results", "responders_inj1_inj2"))
+    if observed_n is None:
+        observed_n = int(value("petrou2021_results", "analysed"))
+    if observed_mean is None:
+        observed_mean = float(value("petrou2021_results", "mean_improvement_inj1_inj2"))
     res = simulate_untreated(
         N_SCREENED, seed=SEED, noise_sd=noise_sd, interval_months=interval, shape_exponent=shape_exponent,
         entry_min_score=entry_min_score, before=before,
@@ -60,13 +69,13 @@ def _summary(r: dict) -> dict:
     res, tr = r["result"], r["trials"]
     imp = res.improvements(0)
     return {
-        "enrolled of 2000 screened": int(res.n_enrolled),
-        "responders, injection 1→2 (%)": round(100 * tr["p"], 1),
-        f"P(≥{r['observed_responders']} of {r['observed_n']})": round(tr["prob_at_least"](r["observed_responders"]), 4),
-        "no defined ratio (%)": round(100 * res.share_undefined(), 1),
-        "median improvement (%)": round(float(np.median(imp)), 1) if imp.size else 0.0,
-        "mean improvement (%)": round(float(np.mean(imp)), 1) if imp.size else 0.0,
-        f"P(trial mean ≥ {r['observed_mean']:g}%)": round(float(np.mean(tr["means"] >= r["observed_mean"])), 3)
+        "enrolled": int(res.n_enrolled),
+        "responders (%)": round(100 * tr["p"], 1),
+        f"P(≥{r['observed_responders']}/{r['observed_n']})": round(tr["prob_at_least"](r["observed_responders"]), 4),
+        "undefined (%)": round(100 * res.share_undefined(), 1),
+        "median (%)": round(float(np.median(imp)), 1) if imp.size else 0.0,
+        "mean (%)": round(float(np.mean(imp)), 1) if imp.size else 0.0,
+        f"P(mean ≥ {r['observed_mean']:g}%)": round(float(np.mean(tr["means"] >= r["observed_mean"])), 3)
         if tr["means"].size else 0.0,
     }
 
@@ -83,7 +92,7 @@ def _draw(r: dict, ax) -> None:
             transform=ax.get_xaxis_transform())
     ax.text(res.threshold, 0.85, "25% rule ", fontsize=8, ha="right", va="top", transform=ax.get_xaxis_transform())
     ax.set_xlim(lo, hi)
-    ax.set_xlabel("% improvement in progression rate, injection 1→2 (untreated)")
+    ax.set_xlabel("% improvement, injection 1→2")
     ax.set_ylabel("simulated patients")
     ax.set_title(f"No treatment: {100 * tr['p']:.0f}% 'responders' ({outside} beyond ±300%)", fontsize=10)
 
@@ -116,7 +125,7 @@ def null_responders_explorer() -> Explorer:
         summarize=_summary,
         draw=_draw,
         presets=presets,
-        figsize=(6.0, 3.4),
+        figsize=(5.0, 3.0),
     )
 
 
@@ -149,13 +158,13 @@ def metric_samples(rate_before: float = 1.0, rate_after: float = 1.0, noise_sd: 
 def _metric_summary(r: dict) -> dict:
     s = prog.summarize_improvements(r["improvement"])
     return {
-        "true improvement (%)": "undefined" if r["true"] is None else round(r["true"], 1),
+        "true (%)": "undefined" if r["true"] is None else round(r["true"], 1),
         "median (%)": round(s["median"], 1),
         "mean (%)": round(s["mean"], 1),
-        "10% trimmed mean (%)": round(s["trimmed_mean"], 1),
-        "share > 25% (%)": round(100 * s["share_responders"], 1),
-        "smallest (%)": round(s["min"]),
-        "largest (%)": round(s["max"]),
+        "trimmed mean (%)": round(s["trimmed_mean"], 1),
+        "> 25% (%)": round(100 * s["share_responders"], 1),
+        "min (%)": round(s["min"]),
+        "max (%)": round(s["max"]),
     }
 
 
@@ -171,7 +180,7 @@ def _metric_draw(r: dict, ax) -> None:
     ax.set_xlim(lo, hi)
     ax.text(0.01, 0.97, f"green: true\nred dash-dot: mean {mean:.0f}%\nblack dotted: median",
             transform=ax.transAxes, fontsize=7, va="top")
-    ax.set_xlabel("% improvement (display cut at ±300%)")
+    ax.set_xlabel("% improvement (axis cut at ±300%)")
     ax.set_ylabel("measured patients")
     ax.set_title(f"True rates {r['rate_before']:g} → {r['rate_after']:g} points/month", fontsize=10)
 
@@ -199,5 +208,5 @@ def metric_explorer() -> Explorer:
         summarize=_metric_summary,
         draw=_metric_draw,
         presets=presets,
-        figsize=(5.5, 3.2),
+        figsize=(5.0, 3.0),
     )
