@@ -20,7 +20,7 @@ def no_treatment_series(n: int = 103, rater_sd: float = 0.5, progression: float 
 def _summary(r) -> dict:
     t = r["table"].set_index("category")
     n = int(t["count"].sum())
-    return {"patients": n, **{f"{c} (%)": round(float(t.loc[c, "percent"]), 1) for c in E.CATEGORIES}}
+    return {"patients": n, **{f"{c} (%)": f"{float(t.loc[c, 'percent']):.1f}" for c in E.CATEGORIES}}
 
 
 def _draw(r, ax) -> None:
