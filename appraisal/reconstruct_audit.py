@@ -29,7 +29,7 @@ from .reconstruct_model import (
     power_two_proportions,
 )
 
-__all__ = ["barczewska2020_checks", "barczewska2020_audit"]
+__all__ = ["barczewska2020_checks", "barczewska2020_audit", "compact"]
 
 _R = "barczewska2020_results"
 
@@ -46,7 +46,10 @@ def _range_check(item, printed, low, high, how, location, note=""):
     """A printed number against a *range* of recomputed values: consistent if it (rounded) falls inside."""
     mid = (low + high) / 2
     tol = (high - low) / 2 + rounding_tolerance(printed)
-    return Check(item, printed, mid, how, location, tolerance=tol, note=note)
+    return Check(item, printed, mid, f"{_RANGE} {low:.4g} to {high:.4g}: {how}", location, tolerance=tol, note=note)
+
+
+_RANGE = "range"
 
 
 def _table1_checks() -> list[Check]:
@@ -178,3 +181,30 @@ def barczewska2020_checks() -> list[Check]:
 def barczewska2020_audit():
     """The audit table (see :func:`appraisal.audit.audit`) of :func:`barczewska2020_checks`."""
     return audit(barczewska2020_checks())
+
+
+def compact(table):
+    """A narrow view of an audit table for a book page: item, where, printed, recomputed, verdict.
+
+    ``recomputed`` becomes text: the value to four significant digits, or, for checks
+    made against a range (their ``how`` starts with "range"), the range itself.
+    Table locations are shortened ("Table 1 (Patient characteristics)" → "Table 1").
+    """
+    import pandas as pd
+
+    need = {"item", "where", "printed", "recomputed", "verdict", "how"}
+    if not isinstance(table, pd.DataFrame) or not need <= set(table.columns):
+        raise ValueError(f"table={type(table).__name__} is not allowed: table must be the DataFrame returned by audit().")
+    out = table[["item", "where", "printed", "verdict"]].copy()
+    rec = []
+    for r, how in zip(table["recomputed"], table["how"]):
+        if r is None or pd.isna(r):
+            rec.append("—")
+        elif str(how).startswith(_RANGE + " "):
+            rec.append(str(how)[len(_RANGE) + 1:].split(":")[0])
+        else:
+            rec.append(f"{float(r):.4g}")
+    out.insert(3, "recomputed", rec)
+    out["where"] = out["where"].str.replace(" (Patient characteristics)", "", regex=False)
+    out["item"] = out["item"].str.replace("Table 1: ", "", regex=False)
+    return out

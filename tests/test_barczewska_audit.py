@@ -8,7 +8,7 @@ from appraisal import data
 from appraisal import widgets as W
 from appraisal.audit import verdict_counts
 from appraisal import recompute
-from appraisal.reconstruct_audit import barczewska2020_audit, barczewska2020_checks
+from appraisal.reconstruct_audit import barczewska2020_audit, barczewska2020_checks, compact
 
 
 @pytest.fixture(scope="module")
@@ -74,6 +74,16 @@ def test_hr_p_from_interval_at_printed_values():
     assert t.centre_ratio == pytest.approx(0.307, abs=1e-3)
 
 
+def test_compact_view_shows_ranges(table):
+    c = compact(table.reset_index()).set_index("item")
+    assert list(c.columns) == ["where", "printed", "recomputed", "verdict"]
+    assert c.loc["HR 0.30 (0.16–0.59): p", "recomputed"] == "0.0001563 to 0.0005394"
+    assert c.loc["onset spinal", "recomputed"] == "76.12" and c.loc["onset spinal", "where"] == "Table 1"
+    assert c.loc["PRO-ACT: number of studies", "recomputed"] == "—"
+    with pytest.raises(ValueError, match=r"table=list is not allowed"):
+        compact([])
+
+
 def test_every_check_names_its_location():
     assert all(c.location for c in barczewska2020_checks())
 
@@ -89,17 +99,17 @@ def test_failure_curve_explorer_reproduces_table3():
     for x, printed in [(0, "75.9"), (3, "53.4"), (-5, "94.4")]:
         row, _ = W.callback(ex, early_response=x)
         assert row["Table 3 (%)"] == printed
-        assert abs(row["refitted (%)"] - float(printed)) <= 0.1
+        assert abs(float(row["refitted (%)"]) - float(printed)) <= 0.1
 
 
 def test_survival_explorer_no_window_hr_near_one():
     row, _ = W.callback(_ex("survival.survival_explorer"), window_months=0.0)
-    assert 0.85 < row["hazard ratio (no effect)"] < 1.15
+    assert 0.85 < float(row["hazard ratio (no effect)"]) < 1.15
 
 
 def test_matched_pairs_explorer_no_noise():
     row, _ = W.callback(_ex("matched_pairs.matched_pairs_explorer"), noise_sd=0.0, slope_change_sd=0.0, slope_sd=0.0)
-    assert row["no change % (no effect)"] == 100.0
+    assert float(row["no change % (no effect)"]) == 100.0
     assert row["failure slope per point (no effect)"] == "not estimable"
 
 

@@ -56,7 +56,7 @@ def _summary(out: dict) -> dict:
     return {
         "early response (points)": int(out["x"]),
         "Table 3 (%)": out["printed"] if out["printed"] is not None else "—",
-        "refitted (%)": round(100 * out["p"], 1),
+        "refitted (%)": f"{100 * out['p']:.1f}",
         "slope-only band (%)": f"{100 * out['lo']:.1f}–{100 * out['hi']:.1f}",
     }
 

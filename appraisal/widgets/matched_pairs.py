@@ -29,13 +29,14 @@ def null_pairs(noise_sd: float, slope_sd: float, match_tol: float, followup_mont
 
 
 def _summary(out: dict) -> dict:
+    # numbers as formatted text, so that the live table shows them as the static one does
     s = out["split"]
     fit = out["fit"]
     return {
-        "decreased % (no effect)": round(s["decreased progression"], 1),
-        "no change % (no effect)": round(s["no change"], 1),
-        "increased % (no effect)": round(s["increased progression"], 1),
-        "failure slope per point (no effect)": "not estimable" if fit is None else round(fit["slope"], 2),
+        "decreased % (no effect)": f"{s['decreased progression']:.1f}",
+        "no change % (no effect)": f"{s['no change']:.1f}",
+        "increased % (no effect)": f"{s['increased progression']:.1f}",
+        "failure slope per point (no effect)": "not estimable" if fit is None else f"{fit['slope']:.2f}",
     }
 
 

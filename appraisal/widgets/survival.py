@@ -39,7 +39,7 @@ def _summary(out: dict) -> dict:
     hr = out["hr"]
     med_t, med_r = _median(out["km"]["treated"]), _median(out["km"]["reference"])
     return {
-        "hazard ratio (no effect)": round(hr["hr"], 2),
+        "hazard ratio (no effect)": f"{hr['hr']:.2f}",
         "95% CI": f"{hr['lower']:.2f}–{hr['upper']:.2f}",
         "median treated (days)": "not reached" if med_t is None else round(med_t),
         "median reference (days)": "not reached" if med_r is None else round(med_r),
@@ -61,7 +61,7 @@ def _draw(out: dict, ax) -> None:
     ax.set_xticks([0, 500, 1000, 1500, 2000])  # few fixed ticks: cheaper to draw
     ax.set_yticks([0, 0.25, 0.5, 0.75, 1.0])
     ax.legend(fontsize=8, loc="upper right")
-    ax.set_title(f"No treatment effect, yet HR = {out['hr']['hr']:.2f}", fontsize=10)
+    ax.set_title(f"No treatment effect: estimated HR = {out['hr']['hr']:.2f}", fontsize=10)
 
 
 @register
