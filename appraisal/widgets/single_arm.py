@@ -9,6 +9,7 @@ ratio metric of :mod:`appraisal.progression` for one kind of patient, measured m
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 
 from .. import progression as prog
 from ..plots import COLOURS
@@ -63,6 +64,9 @@ def _histogram(ax, values: np.ndarray) -> None:
     lo, hi = DISPLAY_RANGE
     counts, edges = np.histogram(np.clip(values, lo, hi), bins=np.linspace(lo, hi, 41))
     ax.stairs(counts, edges, fill=True, color=COLOURS["null"], alpha=0.8)
+    # few ticks: tick labels are most of the rendering time (latency budget)
+    ax.set_xticks([lo, lo / 2, 0, hi / 2, hi])
+    ax.yaxis.set_major_locator(MaxNLocator(4))
 
 
 def _summary(r: dict) -> dict:
