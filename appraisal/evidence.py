@@ -470,8 +470,18 @@ def grade_level(start: str, changes, upgrade: int = 0) -> str:
     return GRADE_LEVELS[min(max(score, 1), 4) - 1]
 
 
+def _changes_text(changes, upgrade: int) -> str:
+    """'indirectness −1; imprecision −1' (only the domains that moved), or 'none'."""
+    parts = [f"{d.replace('_', ' ')} −{-c}" for d, c in zip(_GRADE_DOMAINS, changes) if c]
+    if upgrade:
+        parts.append(f"rated up +{upgrade}")
+    return "; ".join(parts) or "none"
+
+
 def certainty_table(directory: Path | str | None = None) -> pd.DataFrame:
     """Per question: studies, start, each domain's change, the computed certainty and the finding.
+
+    ``changes`` lists, in words, the domains rated down (and any rating up).
 
     Also ``worst_overall_rob``: the most serious overall risk-of-bias judgment among the
     question's studies, read from the risk-of-bias table, so a reader can see whether the
@@ -497,6 +507,7 @@ def certainty_table(directory: Path | str | None = None) -> pd.DataFrame:
         rows.append({
             "question_id": r["question_id"], "question": r["question"], "studies": studies, "start": r["start"],
             **{d: c for d, c in zip(_GRADE_DOMAINS, changes)}, "upgrade": int(r["upgrade"]),
+            "changes": _changes_text(changes, int(r["upgrade"])),
             "certainty": grade_level(r["start"], changes, int(r["upgrade"])),
             "worst_overall_rob": worst, "finding": r["finding"],
         })

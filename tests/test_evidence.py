@@ -129,6 +129,8 @@ def test_certainty_table_computes_the_levels():
     assert c.loc["als_survival", "certainty"] == "very low"
     assert c.loc["als_combination", "certainty"] == "no evidence"
     assert c.loc["als_survival", "worst_overall_rob"] == "critical"
+    assert c.loc["als_function", "changes"] == "indirectness −1; imprecision −1"
+    assert c.loc["als_combination", "changes"] == "none"
     assert "certainty" not in data.load_table("certainty").columns  # computed, never stored
 
 
