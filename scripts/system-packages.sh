@@ -1,5 +1,8 @@
 # Debian packages the PDF and browser tests need: xelatex (TeX Live), pdftotext/pdftoppm, Chromium.
 # Installs them with apt-get when missing and when we are root (as on CI); otherwise says what is missing.
+# Not needed: texlive-fonts-extra (~500 MB; the book ships a small bbm.sty, book_assets/latex/) and
+# xindy (the book uses makeindex: latex_use_xindy: false in _config.yml). The browser test uses this
+# Chromium through Playwright (no browser download); MathJax and the widget manager are vendored.
 set -euo pipefail
 pkgs=(chromium texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended texlive-xetex
       texlive-plain-generic latexmk lmodern fonts-freefont-otf poppler-utils)

@@ -328,8 +328,8 @@ def _visit(browser, base: str, path: str, shot: Path | None = None) -> dict:
             pass
     page.wait_for_timeout(200)
     report.update(page.evaluate(_PAGE_PROBE))
-    if shot is not None:
-        page.screenshot(path=str(shot), full_page=True)
+    if shot is not None:  # JPEG: a full-page PNG of a long chapter costs seconds to encode
+        page.screenshot(path=str(shot), full_page=True, type="jpeg", quality=75)
     ctx.close()
     return report
 
@@ -338,9 +338,11 @@ def _visit(browser, base: str, path: str, shot: Path | None = None) -> dict:
 def visits(browser, server, html_build) -> dict[str, dict]:
     """Every page of the table of contents visited once (and screenshotted)."""
     shots = _screenshot_dir()
+    for old in [*shots.glob("*.jpg"), *shots.glob("*.png")]:  # pages that left the toc
+        old.unlink()
     out = {}
     for page in _toc_pages():
-        out[page] = _visit(browser, server, f"{page}.html", shots / f"{page.replace('/', '__')}.png")
+        out[page] = _visit(browser, server, f"{page}.html", shots / f"{page.replace('/', '__')}.jpg")
     print(f"\nScreenshots of every page: {shots}")
     return out
 
@@ -426,7 +428,7 @@ def test_search_finds_a_term(browser, server, html_build):
     page.goto(f"{server}/search.html?q={term}", wait_until="load")
     page.wait_for_selector("#search-results ul.search li", timeout=15000)
     hits = page.locator("#search-results ul.search li").count()
-    page.screenshot(path=str(_screenshot_dir() / "search.png"), full_page=True)
+    page.screenshot(path=str(_screenshot_dir() / "search.jpg"), type="jpeg", quality=75)
     ctx.close()
     assert hits > 0, f"search for {term!r} found nothing"
     assert not errors, errors
