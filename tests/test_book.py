@@ -314,6 +314,8 @@ def _visit(browser, base: str, path: str, shot: Path | None = None) -> dict:
     page.on("pageerror", lambda e: report["errors"].append(str(e)))
     page.on("console", lambda m: report["console"].append(m.text) if m.type == "error" else None)
     page.on("requestfailed", lambda r: report["failed"].append(r.url) if r.url.startswith(base) else None)
+    page.on("response", lambda r: report["failed"].append(f"{r.status} {r.url}")
+            if r.url.startswith(base) and r.status >= 400 else None)
     resp = page.goto(f"{base}/{path}", wait_until="load")
     report["status"] = resp.status if resp else None
     try:  # MathJax typesets after load; widgets render after their scripts run
