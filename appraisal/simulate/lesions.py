@@ -5,8 +5,10 @@ The model
 Patient *i* has a lesion-proneness ``G_i`` shared by both periods and a period-specific
 flare ``E_ij``; both are gamma variables with mean 1. The cumulative count in period *j*
 is Poisson with mean ``rate × G_i × E_ij × ratio^{treated}``. Marginally each period's
-count is negative binomial (Sormani et al., JNNP 2001;70:494–9, model enhancing-lesion
-counts this way) with variance ``rate + dispersion × rate²``; ``shared`` is the part of
+count is overdispersed with variance ``rate + dispersion × rate²``, the variance of a
+negative binomial (Sormani et al., JNNP 2001;70:494–9, model enhancing-lesion counts
+this way); it is exactly negative binomial when ``shared`` is 0 or 1 and close to it in
+between (a product of two gamma variables is not quite gamma). ``shared`` is the part of
 the overdispersion that belongs to the patient and so repeats across the two periods::
 
     1 + dispersion = (1 + var G) (1 + var E),   var G = (1 + dispersion)^shared − 1.
