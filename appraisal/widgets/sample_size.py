@@ -42,11 +42,11 @@ def _compute_factory(studies: tuple[tuple[str, int], ...]):
 def _summary(r: SizeResult) -> dict:
     s = r.size
     return {
-        "difference (points/month)": round(s.difference, 3),
+        "Δ (points per month)": round(s.difference, 3),
         "d": round(s.effect_size, 3),
-        "completers/arm": s.completers_per_arm,
-        "enrolled/arm": s.enrolled_per_arm,
-        "total": s.total,
+        "completers per arm": s.completers_per_arm,
+        "enrolled per arm": s.enrolled_per_arm,
+        "total enrolled": s.total,
     }
 
 
