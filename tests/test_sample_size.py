@@ -136,3 +136,16 @@ def test_power_never_nan_for_very_large_trials():
     assert np.all(np.diff(p) >= -1e-12) and p[-1] == pytest.approx(1.0, abs=1e-9)
     normal = S.power_for_total(totals, slowing=0.5, method="normal")
     assert np.max(np.abs(p - normal)[totals > 2000]) < 1e-4
+
+
+def test_explorer_marks_the_studies_read_from_data():
+    from appraisal import widgets as W
+    from appraisal.widgets.sample_size import sample_size_explorer
+
+    ex = sample_size_explorer()
+    result = ex.compute(**W.defaults(ex))
+    assert sorted(n for _, n in result.studies) == [15, 19, 67, 144, 189]
+    assert result.size == S.patients_per_arm()  # the widget's defaults are the PRO-ACT defaults
+    assert not np.isnan(result.power_curve).any()
+    with pytest.raises(ValueError, match=r"power=0.01 is not allowed: power must be in \(0.05, 1\)"):
+        ex.compute(**{**W.defaults(ex), "power": 0.01})
