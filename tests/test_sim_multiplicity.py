@@ -132,3 +132,19 @@ def test_simulate_prepost_refuses_bad_input(kwargs, match):
 def test_other_functions_refuse_bad_input(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+def test_fast_t_pvalues_equal_scipy():
+    from scipy import stats
+
+    x = np.random.default_rng(3).standard_normal((50, 15, 4)) + 0.3
+    assert np.allclose(sm.one_sample_t_pvalues(x, axis=1), stats.ttest_1samp(x, 0.0, axis=1).pvalue, rtol=1e-10, atol=1e-14)
+    with pytest.raises(ValueError, match=r"x.shape\[1\]=1 is not allowed"):
+        sm.one_sample_t_pvalues(np.zeros((3, 1, 2)), axis=1)
+
+
+def test_negative_correlation_uses_cholesky_and_is_right():
+    z = sm.correlated_normals((40_000,), 3, -0.3, np.random.default_rng(2))
+    c = np.corrcoef(z, rowvar=False)
+    assert c[0, 1] == pytest.approx(-0.3, abs=0.02) and c[0, 2] == pytest.approx(-0.3, abs=0.02)
+    assert np.std(z, axis=0) == pytest.approx(np.ones(3), abs=0.02)

@@ -33,6 +33,7 @@ __all__ = [
     "check_correlation",
     "equicorrelation",
     "correlated_normals",
+    "one_sample_t_pvalues",
     "NullStudies",
     "simulate_prepost",
     "simulate_changes",
@@ -75,9 +76,38 @@ def equicorrelation(k: int, rho: float) -> np.ndarray:
 
 
 def correlated_normals(size: tuple[int, ...], k: int, rho: float, generator: np.random.Generator) -> np.ndarray:
-    """Standard normals of shape ``size + (k,)`` whose last axis is equicorrelated with ``rho``."""
+    """Standard normals of shape ``size + (k,)`` whose last axis is equicorrelated with ``rho``.
+
+    For ``rho ≥ 0`` the one-factor form ``sqrt(ρ) C + sqrt(1 − ρ) E`` (a common normal
+    ``C`` shared by the ``k`` markers plus independent normals ``E``) has exactly this
+    correlation and needs no matrix product; for ``rho < 0`` the Cholesky factor of
+    :func:`equicorrelation` is used.
+    """
+    rho = check_correlation(k, rho)
+    k = int(k)
+    if rho >= 0:
+        own = generator.standard_normal((*size, k))
+        common = generator.standard_normal((*size, 1))
+        return np.sqrt(1.0 - rho) * own + np.sqrt(rho) * common
     cholesky = np.linalg.cholesky(equicorrelation(k, rho))
-    return generator.standard_normal((*size, int(k))) @ cholesky.T
+    return generator.standard_normal((*size, k)) @ cholesky.T
+
+
+def one_sample_t_pvalues(x: np.ndarray, axis: int = 1) -> np.ndarray:
+    """Two-sided p-values of the one-sample t-test of mean 0 along ``axis`` (vectorized).
+
+    ``t = mean / (sd / sqrt(n))`` with the ``n − 1`` sample SD, ``p = 2 P(T_{n−1} > |t|)``
+    from :data:`scipy.stats.t` — the same test as :func:`scipy.stats.ttest_1samp`, written
+    out because scipy's general-purpose wrapper costs about as much again in checks, which
+    matters inside a widget callback. ``tests/test_sim_multiplicity.py`` pins the two
+    against each other.
+    """
+    x = np.asarray(x, dtype=float)
+    n = x.shape[axis]
+    if n < 2:
+        raise ValueError(f"x.shape[{axis}]={n} is not allowed: a t-test needs at least 2 values along axis {axis}.")
+    t = x.mean(axis=axis) / (x.std(axis=axis, ddof=1) / np.sqrt(n))
+    return 2.0 * stats.t.sf(np.abs(t), n - 1)
 
 
 @dataclass(frozen=True)
@@ -174,7 +204,8 @@ def simulate_changes(n: int = 15, k: int = 10, rho: float = 0.0, n_sims: int = 2
 
     Under the null the change ``follow-up − baseline`` is an equicorrelated normal
     vector (see the module note), and the paired t-test of the two visits is the
-    one-sample t-test of the changes (:func:`scipy.stats.ttest_1samp`). Drawing the
+    one-sample t-test of the changes (:func:`one_sample_t_pvalues`, equal to
+    :func:`scipy.stats.ttest_1samp`). Drawing the
     changes directly halves the random numbers, which keeps the widget fast; the
     p-values have the same distribution as those of :func:`simulate_prepost`.
     """
@@ -184,7 +215,7 @@ def simulate_changes(n: int = 15, k: int = 10, rho: float = 0.0, n_sims: int = 2
     n_sims = chk.integer("n_sims", n_sims, low=1, high=200_000)
     seed = chk.seed("seed", seed)
     change = correlated_normals((n_sims, n), k, rho, rng(seed))
-    p = np.asarray(stats.ttest_1samp(change, 0.0, axis=1).pvalue, dtype=float)
+    p = one_sample_t_pvalues(change, axis=1)
     return NullStudies(pvalues=p, n=n, k=k, rho=rho, test="t", effect=0.0, seed=seed)
 
 
