@@ -149,3 +149,11 @@ def test_explorer_marks_the_studies_read_from_data():
     assert not np.isnan(result.power_curve).any()
     with pytest.raises(ValueError, match=r"power=0.01 is not allowed: power must be in \(0.05, 1\)"):
         ex.compute(**{**W.defaults(ex), "power": 0.01})
+
+
+def test_study_legend_names_every_study():
+    from appraisal.widgets.sample_size import sample_size_explorer, study_legend
+
+    text = study_legend(sample_size_explorer())
+    for name, n in [("Alkhazaali", 15), ("Petrou", 19), ("Barczewska", 67), ("MESEMS", 144), ("Debamestrocel", 189)]:
+        assert f"{name} {n}" in text

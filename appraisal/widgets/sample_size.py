@@ -13,7 +13,7 @@ import numpy as np
 
 from .. import evidence
 from ..sample_size import TrialSize, natural_history_defaults, patients_per_arm, power_for_total
-from . import Choice, Explorer, Preset, Slider, register
+from . import Choice, Explorer, Preset, Slider, defaults, register
 
 _N_GRID = np.geomspace(10, 20000, 160)
 
@@ -73,13 +73,16 @@ def _draw(r: SizeResult, ax) -> None:
     ax.set_xlim(r.totals[0], r.totals[-1])
     ax.set_ylim(0, 1.02)
     ax.set_yticks([0, 0.5, 0.8, 1.0], ["0", "0.5", "0.8", "1"])  # few tick labels keep a redraw cheap
-    # one text for all study labels (in the axis label) keeps a redraw cheap
-    studies = [f"{_short(label)} {n}" for label, n in r.studies]
-    half = (len(studies) + 1) // 2
-    ax.set_xlabel("total patients enrolled (log scale)\nred lines: " + ", ".join(studies[:half])
-                  + ",\n" + ", ".join(studies[half:]), fontsize=8)
+    # the studies are named once under the static figure (study_legend), not on every redraw: text is costly
+    ax.set_xlabel("total patients enrolled (log scale); red: the book's studies", fontsize=8)
     ax.set_ylabel("power (probability p < α)")
     ax.set_title(f"{s.total} patients needed (dashed line)", fontsize=10)
+
+
+def study_legend(explorer: Explorer) -> str:
+    """One line naming the red lines: 'Alkhazaali 15 · Petrou 19 · …' (sizes read from data/)."""
+    result = explorer.compute(**defaults(explorer))
+    return "Red lines, the book's studies (patients): " + ", ".join(f"{_short(label)} {n}" for label, n in result.studies)
 
 
 @register
