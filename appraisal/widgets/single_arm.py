@@ -114,12 +114,12 @@ def null_responders_explorer() -> Explorer:
         "expectation_bias": Slider(0.0, 3.0, 0.5, 0.0, "unblinded rating shift (points)"),
     }
     presets = [
-        Preset("Noise only (straight decline)", {}),
-        Preset("No visit noise (rounding only)", {"noise_sd": 0.0}),
-        Preset("Enrolled after a steep spell", {"steep_run_in": 3}),
-        Preset("Slowing course, onset baseline", {"shape_exponent": 0.7, "before": "onset"}),
-        Preset("+1 point unblinded shift", {"expectation_bias": 1.0}),
-        Preset("Slowing + onset + 1 point shift", {"shape_exponent": 0.7, "before": "onset", "expectation_bias": 1.0}),
+        Preset("Noise only", {}),
+        Preset("Rounding only", {"noise_sd": 0.0}),
+        Preset("Steep run-in", {"steep_run_in": 3}),
+        Preset("Slowing + onset rate", {"shape_exponent": 0.7, "before": "onset"}),
+        Preset("+1 point shift", {"expectation_bias": 1.0}),
+        Preset("All three", {"shape_exponent": 0.7, "before": "onset", "expectation_bias": 1.0}),
     ]
     return Explorer(
         name="null_responders_explorer",
