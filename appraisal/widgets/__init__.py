@@ -211,7 +211,7 @@ def build(explorer: Explorer):
             except ValueError as err:  # shown to the reader, not raised from a callback
                 print(f"These settings are not allowed: {err}")
                 return
-            display(pd.DataFrame([explorer.summarize(result)]).style.hide(axis="index"))
+            display(pd.DataFrame([explorer.summarize(result)]).style.hide(axis="index").format(precision=3))
             if explorer.draw is not None:
                 fig = _figure(explorer, result)
                 display(fig)
