@@ -22,6 +22,7 @@ argument, its value and what is allowed.
 
 from __future__ import annotations
 
+import gc
 from typing import Sequence
 
 import numpy as np
@@ -118,7 +119,14 @@ def adjust(pvalues: Sequence[float], method: str = "holm", alpha: float = 0.05,
     labels = list(labels)
     if len(labels) != p.size:
         raise ValueError(f"labels={labels!r} is not allowed: labels must have one entry per p-value ({p.size}).")
-    reject, p_adj, _, _ = multipletests(p, alpha=alpha, method=METHODS[method])
+    # multipletests runs gc.collect() on every call, which takes a large fraction of a
+    # second in a notebook holding many figures; objects that exist now are frozen out of
+    # that collection (gc.freeze) and handed back afterwards (gc.unfreeze)
+    gc.freeze()
+    try:
+        reject, p_adj, _, _ = multipletests(p, alpha=alpha, method=METHODS[method])
+    finally:
+        gc.unfreeze()
     return pd.DataFrame({"test": labels, "p": p, "p_adjusted": p_adj.astype(float), "significant": reject.astype(bool)})
 
 
