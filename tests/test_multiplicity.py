@@ -127,3 +127,11 @@ def test_illustrative_family():
 def test_illustrative_family_bad_input(kwargs, match):
     with pytest.raises(ValueError, match=match):
         mt.illustrative_family(**kwargs)
+
+
+def test_adjust_leaves_the_garbage_collector_as_it_was():
+    import gc
+
+    before = gc.get_freeze_count()
+    mt.holm([0.01, 0.2, 0.3])
+    assert gc.get_freeze_count() == before
