@@ -73,7 +73,7 @@ _LADDER_TICKS = ["no study\nfound", "hypothesis or\nlab data", "small\nuncontrol
                  "non-randomized\ncomparison", "randomized\ntrial"]
 
 
-def _wrap(text: str, width: int = 46) -> str:
+def _wrap(text: str, width: int = 40) -> str:
     lines = textwrap.wrap(text, width)
     return "\n".join(lines[:2]) + ("…" if len(lines) > 2 else "")
 
@@ -88,15 +88,15 @@ def draw_ladder(claims: pd.DataFrame, ax) -> None:
         ax.plot([0, row.rung], [yi, yi], color="#cccccc", lw=1, zorder=1)
         ax.scatter([row.rung], [yi], s=90, color=RESULT_COLOURS[row.result], edgecolor="k", zorder=3)
         if not pd.isna(row.n):
-            ax.annotate(f"n={int(row.n)}", (row.rung, yi), xytext=(8, 0), textcoords="offset points", va="center", fontsize=7)
+            ax.annotate(f"n={int(row.n)}", (row.rung, yi), xytext=(8, 0), textcoords="offset points", va="center", fontsize=8)
     ax.set_yticks(y)
-    ax.set_yticklabels([_wrap(f"{r.claim_id}. {r.claim}") for r in claims.itertuples()], fontsize=7)
+    ax.set_yticklabels([_wrap(f"{r.claim_id}. {r.claim}") for r in claims.itertuples()], fontsize=8)
     ax.set_xticks(range(len(LADDER)))
-    ax.set_xticklabels(_LADDER_TICKS, fontsize=7)
+    ax.set_xticklabels(_LADDER_TICKS, fontsize=8)
     ax.set_xlim(-0.3, len(LADDER) - 0.2)
     ax.set_xlabel("strongest evidence found (rung of the ladder)")
     handles = [ax.scatter([], [], s=60, color=c, edgecolor="k", label=lab) for lab, c in RESULT_COLOURS.items()]
-    ax.legend(handles=handles, fontsize=7, loc="lower right", title="what it showed", title_fontsize=7)
+    ax.legend(handles=handles, fontsize=8, loc="lower right", title="what it showed", title_fontsize=8)
     ax.grid(axis="y", visible=False)
 
 

@@ -45,16 +45,19 @@ def _p(q: str) -> str:
 def whole_trial() -> pd.DataFrame:
     """Responder tables consistent with the whole-trial percentages, publication and press release."""
     n1, n2 = _v("n_msc"), _v("n_placebo")
-    pub = two_arm_tables(_p("responders_msc_pct"), n1, _p("responders_placebo_pct"), n2).assign(source="publication (33% vs 28%)")
-    press = two_arm_tables(_p("press_responders_msc_pct"), n1, _p("press_responders_placebo_pct"), n2).assign(source="press release (34.7% vs 27.7%)")
+    a, b, c, d = (_p(q) for q in ("responders_msc_pct", "responders_placebo_pct", "press_responders_msc_pct", "press_responders_placebo_pct"))
+    pub = two_arm_tables(a, n1, b, n2).assign(source=f"publication ({a} vs {b})")
+    press = two_arm_tables(c, n1, d, n2).assign(source=f"press release ({c} vs {d})")
     return pd.concat([pub, press], ignore_index=True)
 
 
 def subgroup() -> pd.DataFrame:
     """Every split of the subgroup (n printed, arms not) consistent with its percentages."""
     n = _v("subgroup_n")
-    pub = consistent_splits(n, _p("subgroup_responders_msc_pct"), _p("subgroup_responders_placebo_pct")).assign(source="publication (35% vs 16%)")
-    press = consistent_splits(n, _p("press_subgroup_responders_msc_pct"), _p("press_subgroup_responders_placebo_pct")).assign(source="press release (34.6% vs 15.6%)")
+    a, b, c, d = (_p(q) for q in ("subgroup_responders_msc_pct", "subgroup_responders_placebo_pct",
+                                  "press_subgroup_responders_msc_pct", "press_subgroup_responders_placebo_pct"))
+    pub = consistent_splits(n, a, b).assign(source=f"publication ({a} vs {b})")
+    press = consistent_splits(n, c, d).assign(source=f"press release ({c} vs {d})")
     return pd.concat([pub, press], ignore_index=True)
 
 
@@ -96,7 +99,8 @@ def audit_checks() -> list[Check]:
               note="the only count of 95 that rounds to this percentage"),
         Check("responders, placebo (publication)", _p("responders_placebo_pct"), pub.pct2, f"100 × {pub.k2}/{n2}", loc_pub),
         Check("responders, debamestrocel (press release)", _p("press_responders_msc_pct"), press_w.pct1, f"100 × {press_w.k1}/{n1}", loc_press),
-        Check("publication 33% vs press release 34.7% (same arm)", _p("responders_msc_pct"), press_w.pct1,
+        Check(f"publication {_p('responders_msc_pct')} vs press release {_p('press_responders_msc_pct')} (same arm)",
+              _p("responders_msc_pct"), press_w.pct1,
               "press-release percentage, rounded as the publication rounds", loc_pub,
               note=f"{press_w.k1 - pub.k1} responders apart: the two reports do not describe the same count"),
         Check("odds ratio, whole trial", _p("odds_ratio"), pub.odds_ratio, f"unadjusted, {pub.k1}/{n1} vs {pub.k2}/{n2}", loc_pub,
@@ -105,7 +109,8 @@ def audit_checks() -> list[Check]:
         Check("p, whole trial", _p("odds_ratio_p"), pub.p_wald, f"Wald test of the log odds ratio, {pub.k1}/{n1} vs {pub.k2}/{n2}", loc_pub),
         Check("p, whole trial (press release)", _p("press_responders_p"), press_w.p_wald, f"Wald test, {press_w.k1}/{n1} vs {press_w.k2}/{n2}", loc_press,
               note="the press release's p matches the publication's, not these counts"),
-        Check("subgroup: splits of n = 58 fitting 35% and 16%", None, None, f"{len(sub_pub)} splits fit", loc_pub,
+        Check(f"subgroup: splits of n = {_v('subgroup_n')} fitting {_p('subgroup_responders_msc_pct')} and "
+              f"{_p('subgroup_responders_placebo_pct')}", None, None, f"{len(sub_pub)} splits fit", loc_pub,
               note="arm sizes are not printed; see the table of splits"),
         Check("subgroup percentages (press release vs publication)", _p("subgroup_responders_msc_pct"), press_s.pct1,
               f"100 × {press_s.k1}/{press_s.n1} (press release)", loc_press),
@@ -127,7 +132,7 @@ def power_summary(alpha: float = 0.05) -> pd.DataFrame:
         ("observed, subgroup (press-release split)", _v("subgroup_responders_msc_pct"), _v("subgroup_responders_placebo_pct"), s.n1, s.n2),
     ]
     return pd.DataFrame(
-        [{"scenario": lab, "debamestrocel %": a, "placebo %": b, "n debamestrocel": int(m), "n placebo": int(k),
+        [{"scenario": lab, "responders (treated vs placebo)": f"{a:g}% vs {b:g}%", "patients per arm": f"{int(m)} vs {int(k)}",
           "power": power_two_proportions(a / 100, b / 100, int(m), int(k), alpha)} for lab, a, b, m, k in rows]
     )
 
@@ -142,7 +147,7 @@ def forest_rows() -> pd.DataFrame:
         ("whole trial, published (no interval printed)", _v("odds_ratio"), None, None, "published"),
         (f"whole trial, {pub.k1}/{pub.n1} vs {pub.k2}/{pub.n2} (publication %)", pub.odds_ratio, pub.lower, pub.upper, "recomputed"),
         (f"whole trial, {press.k1}/{press.n1} vs {press.k2}/{press.n2} (press-release %)", press.odds_ratio, press.lower, press.upper, "recomputed"),
-        ("subgroup ALSFRS-R ≥ 35, published", _v("subgroup_odds_ratio"), None, None, "published"),
+        (f"subgroup ALSFRS-R ≥ {_v('subgroup_alsfrs_min')}, published", _v("subgroup_odds_ratio"), None, None, "published"),
         (f"subgroup, {s.k1}/{s.n1} vs {s.k2}/{s.n2}", s.odds_ratio, s.lower, s.upper, "recomputed"),
         (f"rest of the trial, {rest.k1}/{rest.n1} vs {rest.k2}/{rest.n2}", rest.odds_ratio, rest.lower, rest.upper, "recomputed"),
     ]

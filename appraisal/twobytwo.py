@@ -36,6 +36,7 @@ __all__ = [
     "Interaction",
     "interaction_test",
     "power_two_proportions",
+    "compact",
 ]
 
 
@@ -204,3 +205,24 @@ def power_two_proportions(p1: float, p2: float, n1: int, n2: int, alpha: float =
     alpha = chk.probability("alpha", alpha)
     h = proportion_effectsize(p1, p2)
     return float(NormalIndPower().power(effect_size=abs(h), nobs1=n1, alpha=alpha, ratio=n2 / n1, alternative="two-sided"))
+
+
+def compact(frame: pd.DataFrame, digits: int = 2) -> pd.DataFrame:
+    """A narrow, readable view of tables from :func:`two_arm_tables` / :func:`consistent_splits`.
+
+    One column "responders" ("31/95 vs 26/94"), one "odds ratio (95% CI)", the Wald
+    and Fisher p-values; a ``source`` column, if present, is kept first.
+    """
+    need = {"k1", "n1", "k2", "n2", "odds_ratio", "lower", "upper", "p_wald", "p_fisher"}
+    if not need <= set(getattr(frame, "columns", [])):
+        raise ValueError("frame is not allowed: frame must come from two_arm_tables() or consistent_splits().")
+    digits = chk.integer("digits", digits, low=0, high=6)
+    out = pd.DataFrame({
+        "responders (treated vs placebo)": [f"{int(r.k1)}/{int(r.n1)} vs {int(r.k2)}/{int(r.n2)}" for r in frame.itertuples()],
+        "odds ratio (95% CI)": [f"{r.odds_ratio:.{digits}f} ({r.lower:.{digits}f} to {r.upper:.{digits}f})" for r in frame.itertuples()],
+        "p (Wald)": [f"{r.p_wald:.{digits}f}" for r in frame.itertuples()],
+        "p (Fisher)": [f"{r.p_fisher:.{digits}f}" for r in frame.itertuples()],
+    })
+    if "source" in frame.columns:
+        out.insert(0, "percentages from", list(frame["source"]))
+    return out

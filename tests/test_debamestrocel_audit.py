@@ -95,6 +95,7 @@ def test_audit_verdicts():
     counts = audit.verdict_counts(table)
     assert counts == {"consistent": 5, "inconsistent": 7, "not checkable": 1}
     assert table.set_index("item").loc["publication 33% vs press release 34.7% (same arm)", "verdict"] == "inconsistent"
+    assert all(D.whole_trial().source == ["publication (33% vs 28%)", "press release (34.7% vs 27.7%)"])
 
 
 def test_implied_odds_ratio():
@@ -131,3 +132,22 @@ def test_zero_cell_is_finite():
 def test_bad_input_is_refused(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+def test_compact_view():
+    c = T.compact(D.whole_trial())
+    assert c.loc[0, "responders (treated vs placebo)"] == "31/95 vs 26/94"
+    assert c.loc[0, "odds ratio (95% CI)"] == "1.27 (0.68 to 2.36)"
+    assert list(c.columns)[0] == "percentages from"
+    with pytest.raises(ValueError, match=r"frame is not allowed"):
+        T.compact(D.power_summary())
+    with pytest.raises(ValueError, match=r"digits=-1 is not allowed"):
+        T.compact(D.whole_trial(), digits=-1)
+
+
+def test_forest_rows_and_bad_input():
+    rows = D.forest_rows()
+    assert (rows.kind == "published").sum() == 2
+    assert rows.loc[0, "odds_ratio"] == data.value("debamestrocel_results", "odds_ratio")
+    with pytest.raises(ValueError, match=r"rows is not allowed"):
+        D.draw_forest(object(), None)

@@ -17,26 +17,28 @@ def _summary(r: PPVResult) -> dict:
     return {
         "prior": round(r.prior, 3),
         "power": round(r.power, 3),
-        "alpha": r.alpha,
         "bias u": round(r.bias, 3),
-        "P(real | significant)": round(r.ppv, 3),
-        "same, no bias": round(r.ppv_no_bias, 3),
-        "P(real | not significant)": round(r.if_not_significant, 3),
+        "real if significant": round(r.ppv, 3),
+        "(no bias)": round(r.ppv_no_bias, 3),
+        "real if not significant": round(r.if_not_significant, 3),
     }
 
 
 def _draw(r: PPVResult, ax) -> None:
-    ax.plot([0, 1], [0, 1], color="#7f7f7f", ls=":", lw=1, label="no change (posterior = prior)")
+    ax.plot([0, 1], [0, 1], color="#7f7f7f", ls=":", lw=1)
     ax.plot(r.priors, r.curve_no_bias, color="#1f77b4", ls="--", lw=1.2, label="significant, no bias")
-    ax.plot(r.priors, r.curve, color="#d62728", lw=2, label=f"significant, bias u = {r.bias:.2f}")
-    ax.plot([r.prior, r.prior], [r.prior, r.ppv], color="#d62728", lw=1, alpha=0.6)
+    ax.plot(r.priors, r.curve, color="#d62728", lw=2, label=f"significant, bias {r.bias:.2f}")
     ax.plot([r.prior], [r.ppv], "o", color="#d62728", ms=6)
     ax.plot([r.prior], [r.if_not_significant], "v", color="#2ca02c", ms=6, label="not significant")
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1.02)
+    ticks = [0, 0.25, 0.5, 0.75, 1]
+    labels = ["0", "25%", "50%", "75%", "100%"]
+    ax.set_xticks(ticks, labels)
+    ax.set_yticks(ticks, labels)
     ax.set_xlabel("prior probability that the treatment works")
     ax.set_ylabel("probability it works, after the study")
-    ax.legend(fontsize=7, loc="lower right")
+    ax.legend(fontsize=7, loc="lower right", frameon=False)
     ax.set_title(f"A significant result moves {r.prior:.0%} to {r.ppv:.0%}", fontsize=10)
 
 
