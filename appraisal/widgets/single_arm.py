@@ -69,6 +69,16 @@ def _histogram(ax, values: np.ndarray) -> None:
     ax.yaxis.set_major_locator(MaxNLocator(4))
 
 
+def _fixed_margins(ax) -> None:
+    """On a single-panel figure (the live view and the benchmarked callback), replace constrained
+    layout by fixed margins: the layout pass costs about a third of the render time. Multi-panel
+    static figures keep their layout engine."""
+    fig = ax.figure
+    if len(fig.axes) == 1:
+        fig.set_layout_engine("none")
+        ax.set_position([0.14, 0.17, 0.80, 0.69])  # left, bottom, width, height (figure fractions)
+
+
 def _summary(r: dict) -> dict:
     res, tr = r["result"], r["trials"]
     imp = res.improvements(0)
@@ -94,11 +104,13 @@ def _draw(r: dict, ax) -> None:
     ax.axvline(r["observed_mean"], color=COLOURS["observed"], lw=2)
     ax.text(r["observed_mean"], 0.98, " reported mean", color=COLOURS["observed"], fontsize=8, va="top",
             transform=ax.get_xaxis_transform())
-    ax.text(res.threshold, 0.85, "25% rule ", fontsize=8, ha="right", va="top", transform=ax.get_xaxis_transform())
+    ax.text(res.threshold, 0.85, f"{res.threshold:g}% rule ", fontsize=8, ha="right", va="top",
+            transform=ax.get_xaxis_transform())
     ax.set_xlim(lo, hi)
     ax.set_xlabel("% improvement, injection 1→2")
     ax.set_ylabel("simulated patients")
     ax.set_title(f"No treatment: {100 * tr['p']:.0f}% 'responders' ({outside} beyond ±300%)", fontsize=10)
+    _fixed_margins(ax)
 
 
 @register
@@ -187,6 +199,7 @@ def _metric_draw(r: dict, ax) -> None:
     ax.set_xlabel("% improvement (axis cut at ±300%)")
     ax.set_ylabel("measured patients")
     ax.set_title(f"True rates {r['rate_before']:g} → {r['rate_after']:g} points/month", fontsize=10)
+    _fixed_margins(ax)
 
 
 @register
