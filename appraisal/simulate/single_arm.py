@@ -105,7 +105,8 @@ class SingleArmResult:
         k = int(np.sum(imp > self.threshold))
         denom = self.n_enrolled if undefined_as_non_responder else imp.size
         if denom == 0:
-            raise ValueError("interval is not allowed: no enrolled patient has a defined improvement in this simulation.")
+            raise ValueError(f"interval={interval!r} is not allowed: no enrolled patient has a defined improvement "
+                             "in this simulation (loosen the entry criteria or raise n).")
         return k / denom
 
     def share_undefined(self) -> float:
