@@ -15,6 +15,7 @@ section where it stands). :func:`reported` and :func:`value` read them.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from functools import lru_cache
@@ -96,10 +97,49 @@ def validate_table(name: str, directory: Path | str | None = None) -> None:
     raise DataValidationError("\n".join(lines) + "\n(rows are counted as lines of the file, header = row 1)")
 
 
+def _cache_file() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "appraisal" / "validated.json"
+
+
+def _content_hash(name: str, d: Path) -> str:
+    h = hashlib.sha256()
+    for suffix in (".csv", ".resource.json"):
+        path = d / f"{name}{suffix}"
+        h.update(path.read_bytes() if path.exists() else b"<missing>")
+    return h.hexdigest()
+
+
+def _validate_cached(name: str, d: Path) -> None:
+    """Validate unless these exact bytes (CSV + descriptor) were validated before.
+
+    Frictionless validation costs about a second per process (mostly its import);
+    the result depends only on the two files' contents, so it is remembered by their
+    SHA-256 in ``~/.cache/appraisal/validated.json``. :func:`validate_table` (used by
+    the tests) always validates in full.
+    """
+    digest = _content_hash(name, d)
+    cache = _cache_file()
+    try:
+        known = set(json.loads(cache.read_text()))
+    except (OSError, ValueError):
+        known = set()
+    if digest in known:
+        return
+    validate_table(name, d)
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(sorted(known | {digest})))
+        tmp.replace(cache)
+    except OSError:
+        pass  # a read-only home only costs speed
+
+
 @lru_cache(maxsize=None)
 def _load(name: str, directory: str, mtime: float) -> pd.DataFrame:
     d = Path(directory)
-    validate_table(name, d)
+    _validate_cached(name, d)
     fields = describe(name, d)["schema"]["fields"]
     dtypes = {f["name"]: _PANDAS_TYPES.get(f.get("type", "string"), "string") for f in fields}
     frame = pd.read_csv(d / f"{name}.csv", dtype=dtypes, keep_default_na=False, na_values=[""])
