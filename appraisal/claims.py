@@ -123,7 +123,7 @@ HEADLINES = [
     Headline("uccelli2021", "MESEMS (MS): gadolinium-enhancing lesions, MSC vs placebo", "mesems2021_results",
              "rate_ratio_p", 0.5, 0.0, "randomized, double-blind; small phase 2, so power assumed modest"),
     Headline("cudkowicz2022", "Debamestrocel phase 3 (ALS): responders, debamestrocel vs placebo", "debamestrocel_results",
-             "odds_ratio_p", 0.9, 0.0, "randomized, double-blind; powered for 35% vs 15% responders"),
+             "odds_ratio_p", 0.9, 0.0, "randomized, double-blind; high power for the effect it was designed to detect"),
 ]
 
 
