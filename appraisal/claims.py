@@ -69,8 +69,8 @@ def load_claims(name: str = "rationale_claims") -> pd.DataFrame:
     return out.drop(columns=["n_table", "n_quantity"])
 
 
-_LADDER_TICKS = ["no study\nfound", "hypothesis or\nlab data", "small\nuncontrolled\nhuman studies",
-                 "non-randomized\ncomparison", "randomized\ntrial"]
+_LADDER_TICKS = ["no study\nfound", "hypothesis\nor lab data", "small\nuncontrolled\nstudies",
+                 "non-\nrandomized\ncomparison", "randomized\ntrial"]
 
 
 def _wrap(text: str, width: int = 40) -> str:
