@@ -349,6 +349,7 @@ def visits(browser, server, html_build) -> dict[str, dict]:
     return out
 
 
+@pytest.mark.browser
 def test_every_toc_page_loads_in_the_browser(visits):
     for page, r in visits.items():
         assert r["status"] == 200, (page, r["status"])
@@ -356,6 +357,7 @@ def test_every_toc_page_loads_in_the_browser(visits):
         assert not r["failed"], f"{page}: local resources failed to load: {r['failed']}"
 
 
+@pytest.mark.browser
 def test_every_image_has_loaded_and_has_alt_text(visits):
     problems = []
     for page, r in visits.items():
@@ -371,6 +373,7 @@ def test_every_image_has_loaded_and_has_alt_text(visits):
     assert not problems, "\n".join(problems)
 
 
+@pytest.mark.browser
 def test_no_javascript_errors_and_no_network(visits):
     problems = []
     for page, r in visits.items():
@@ -382,6 +385,7 @@ def test_no_javascript_errors_and_no_network(visits):
     assert not problems, "\n".join(problems)
 
 
+@pytest.mark.browser
 def test_math_is_typeset_offline(visits, browser, server, html_build):
     """Math on every page is typeset by the vendored MathJax; and that MathJax works at all."""
     for page, r in visits.items():
@@ -406,6 +410,7 @@ def test_math_is_typeset_offline(visits, browser, server, html_build):
     assert typeset == 1, "the vendored MathJax did not typeset a test formula"
 
 
+@pytest.mark.browser
 def test_widget_static_and_saved_views_are_visible(browser, server, visits, html_build):
     """Every page with a widget shows its static view (table + figure) and the saved widget state."""
     for page, r in visits.items():
@@ -418,6 +423,7 @@ def test_widget_static_and_saved_views_are_visible(browser, server, visits, html
         assert "<table" in before and "<img" in before, f"{page}: no static view (table and figure) before the widget"
 
 
+@pytest.mark.browser
 def test_search_finds_a_term(browser, server, html_build):
     """The search page finds a word taken from the first chapter's title."""
     title = _h1(_page_html(html_build, _toc_pages()[1]))
