@@ -250,7 +250,9 @@ def static_figure(explorer: Explorer, presets: list[Preset] | None = None, ncols
     for ax, p in zip(axes.flat, presets):
         explorer.draw(explorer.compute(**_params(explorer, p.params)), ax)
         drawn = ax.get_title()
-        ax.set_title(f"{p.label}\n{drawn}" if drawn else p.label, fontsize=10)
+        norm = drawn.replace("\u2212", "-")
+        same = p.label.replace("\u2212", "-") in norm
+        ax.set_title(drawn if same else (f"{p.label}\n{drawn}" if drawn else p.label), fontsize=10)
     for ax in list(axes.flat)[len(presets):]:
         ax.set_visible(False)
     return fig
