@@ -11,12 +11,19 @@ from ..data import value
 from . import Choice, Explorer, Preset, Slider, register
 
 
-def mesems_tost(margin_lower: float = 0.7, alpha: float = 0.05) -> dict:
-    """TOST of the MESEMS rate ratio (from ``data/mesems2021_results``) against (m, 1/m), plus its p-value curve."""
-    est, lo, hi = (value("mesems2021_results", q) for q in ("rate_ratio", "rate_ratio_lower", "rate_ratio_upper"))
-    res = eq.tost_ratio(est, lo, hi, margin_lower, None, alpha)
-    curve = eq.compatibility_curve(est, lo, hi, ratios=np.exp(np.linspace(math.log(0.3), math.log(3.0), 200)))
-    return {"estimate": est, "tost": res, "curve": curve}
+_RATIOS = np.exp(np.linspace(math.log(0.3), math.log(3.0), 200))
+
+
+def mesems_tost(margin_lower: float = 0.7, alpha: float = 0.05, estimate: float = 0.94, lower: float = 0.58,
+                upper: float = 1.50) -> dict:
+    """TOST of a rate ratio and its 95% interval against the margin (m, 1/m), plus its p-value curve.
+
+    The explorer fixes ``estimate``, ``lower`` and ``upper`` to the MESEMS values read from
+    ``data/mesems2021_results`` when it is built.
+    """
+    res = eq.tost_ratio(estimate, lower, upper, margin_lower, None, alpha)
+    curve = eq.compatibility_curve(estimate, lower, upper, ratios=_RATIOS)
+    return {"estimate": estimate, "tost": res, "curve": curve}
 
 
 def _summary(r) -> dict:
@@ -89,5 +96,7 @@ def equivalence_explorer() -> Explorer:
             Preset("Margin 0.60–1.67", {"margin_lower": 0.60}),
             Preset("Margin 0.50–2.00", {"margin_lower": 0.50}),
         ],
+        fixed={q: value("mesems2021_results", f"rate_ratio{s}") for q, s in
+               (("estimate", ""), ("lower", "_lower"), ("upper", "_upper"))},
         figsize=(5.6, 3.4),
     )
