@@ -60,4 +60,5 @@ def ft9_explorer() -> Explorer:
         draw=_draw,
         presets=presets,
         figsize=(5.4, 3.0),
+        margins={"left": 0.2, "right": 0.97, "bottom": 0.17, "top": 0.9},
     )
