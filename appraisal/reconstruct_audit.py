@@ -22,7 +22,7 @@ from scipy import stats
 from . import data
 from .audit import Check, audit, check_percentage, rounding_tolerance
 from .matching import category_sums
-from .reconstruct_model import (
+from .reconstruct import (
     feasible_logistic_range,
     fit_logistic_curve,
     p_bounds_from_rounded_ci,

@@ -1,4 +1,4 @@
-"""Table 3's logistic curve, p-values from printed intervals, the power statement (appraisal.reconstruct_model)."""
+"""Table 3's logistic curve, p-values from printed intervals, the power statement (appraisal.reconstruct)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from appraisal import data
-from appraisal import reconstruct_model as R
+from appraisal import reconstruct as R
 
 R_TABLE = "barczewska2020_results"
 

@@ -8,7 +8,7 @@ import numpy as np
 
 from .. import _checks as chk
 from .. import data
-from ..reconstruct_model import failure_probability, fit_logistic_curve, slope_band
+from ..reconstruct import failure_probability, fit_logistic_curve, slope_band
 from ..recompute import z_for_level
 from . import Choice, Explorer, IntSlider, Preset, register
 
