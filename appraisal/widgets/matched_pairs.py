@@ -7,6 +7,7 @@ import numpy as np
 from .. import data
 from ..simulate.matched_pairs import CATEGORIES, failure_slope, simulate_matched_pairs
 from . import Explorer, Preset, Slider, register
+from .failure_curve import single_panel_margins
 
 _TABLE = "barczewska2020_results"
 _OBSERVED = {"decreased progression": "response_decreased_n", "no change": "response_nochange_n",
@@ -51,6 +52,7 @@ def _draw(out: dict, ax) -> None:
     ax.set_ylim(0, 100)
     ax.set_yticks([0, 25, 50, 75, 100])  # few fixed ticks: cheaper to draw
     ax.legend(fontsize=8, loc="upper right")
+    single_panel_margins(ax, left=0.13, bottom=0.2, right=0.98, top=0.88)
     fit = out["fit"]
     slope = "not estimable" if fit is None else f"{fit['slope']:.2f}"
     ax.set_title(f"No effect: {out['split']['decreased progression']:.0f}% 'improve'; failure slope {slope}",
@@ -83,5 +85,5 @@ def matched_pairs_explorer() -> Explorer:
         draw=_draw,
         presets=presets,
         fixed={"mean_slope": mean, "n_pairs": 67, "n_studies": 20, "seed": 3},
-        figsize=(5.6, 3.4),
+        figsize=(5.0, 2.9),
     )

@@ -7,6 +7,7 @@ import pandas as pd
 
 from ..simulate.survival import exponential_hr, simulate_survival
 from . import Explorer, Preset, Slider, register
+from .failure_curve import single_panel_margins
 
 
 def immortal_time(window_months: float, median_days: float, selection_hr: float, shape: float,
@@ -61,6 +62,7 @@ def _draw(out: dict, ax) -> None:
     ax.set_xticks([0, 500, 1000, 1500, 2000])  # few fixed ticks: cheaper to draw
     ax.set_yticks([0, 0.25, 0.5, 0.75, 1.0])
     ax.legend(fontsize=8, loc="upper right")
+    single_panel_margins(ax, left=0.13, bottom=0.17, right=0.98, top=0.88)
     ax.set_title(f"No treatment effect: estimated HR = {out['hr']['hr']:.2f}", fontsize=10)
 
 
@@ -88,5 +90,5 @@ def survival_explorer() -> Explorer:
         draw=_draw,
         presets=presets,
         fixed={"n_per_arm": 800, "seed": 11},
-        figsize=(5.6, 3.4),
+        figsize=(5.0, 2.9),
     )
