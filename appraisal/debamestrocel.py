@@ -23,7 +23,6 @@ from .twobytwo import (
     OddsRatio,
     consistent_splits,
     implied_odds_ratio,
-    interaction_test,
     odds_ratio_2x2,
     power_two_proportions,
     two_arm_tables,

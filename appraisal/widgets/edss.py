@@ -6,7 +6,7 @@ import numpy as np
 
 from ..data import value
 from ..simulate import edss as E
-from . import Choice, Explorer, IntSlider, Preset, Slider, register
+from . import Choice, Explorer, IntSlider, Preset, Slider, register, single_panel_margins
 
 
 def no_treatment_series(n: int = 103, rater_sd: float = 0.5, progression: float = 0.1, years: float = 1.0,
@@ -25,16 +25,6 @@ def _summary(r) -> dict:
 
 
 
-def _fixed_margins(ax, left: float = 0.14, right: float = 0.97, bottom: float = 0.18, top: float = 0.88) -> None:
-    """Single-panel figures (the live widget) get fixed margins instead of the constrained layout.
-
-    The constrained layout costs about 20 ms per redraw, a third of the latency budget;
-    multi-panel static figures keep it.
-    """
-    fig = ax.figure
-    if len(fig.axes) == 1:
-        fig.set_layout_engine("none")
-        ax.set_position([left, bottom, right - left, top - bottom])
 
 def _draw(r, ax) -> None:
     t = r["table"]
@@ -50,7 +40,7 @@ def _draw(r, ax) -> None:
     ax.set_xlabel("EDSS category at follow-up")
     imp = float(t.loc[t["category"] == "improved", "percent"].iloc[0])
     ax.set_title(f"No treatment, yet {imp:.0f}% 'improved'", fontsize=10)
-    _fixed_margins(ax, left=0.13, bottom=0.17)
+    single_panel_margins(ax, left=0.13, bottom=0.17, right=0.97, top=0.88)
 
 
 @register

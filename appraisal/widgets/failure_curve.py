@@ -10,22 +10,11 @@ from .. import _checks as chk
 from .. import data
 from ..reconstruct import failure_probability, fit_logistic_curve, slope_band
 from ..recompute import z_for_level
-from . import Choice, Explorer, IntSlider, Preset, register
+from . import Choice, Explorer, IntSlider, Preset, register, single_panel_margins
 
 _R = "barczewska2020_results"
 
 
-def single_panel_margins(ax, left=0.13, bottom=0.2, right=0.98, top=0.86) -> None:
-    """Fixed margins instead of constrained layout when ``ax`` is alone in its figure.
-
-    Constrained layout measures every text several times and costs about a third of a
-    live redraw; a single panel with fixed labels does not need it. Multi-panel figures
-    (the static views) keep their layout engine.
-    """
-    fig = ax.figure
-    if len(fig.axes) == 1:
-        fig.set_layout_engine("none")
-        ax.set_position([left, bottom, right - left, top - bottom])
 
 
 def _table3():

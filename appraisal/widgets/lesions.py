@@ -10,7 +10,7 @@ import numpy as np
 from scipy import stats
 
 from ..simulate import lesions as L
-from . import Explorer, IntSlider, Preset, Slider, register
+from . import Explorer, IntSlider, Preset, Slider, register, single_panel_margins
 
 _N_GRID = np.unique(np.round(np.geomspace(20, 3000, 80)).astype(int))
 
@@ -39,16 +39,6 @@ def _summary(r) -> dict:
 
 
 
-def _fixed_margins(ax, left: float = 0.14, right: float = 0.97, bottom: float = 0.18, top: float = 0.88) -> None:
-    """Single-panel figures (the live widget) get fixed margins instead of the constrained layout.
-
-    The constrained layout costs about 20 ms per redraw, a third of the latency budget;
-    multi-panel static figures keep it.
-    """
-    fig = ax.figure
-    if len(fig.axes) == 1:
-        fig.set_layout_engine("none")
-        ax.set_position([left, bottom, right - left, top - bottom])
 
 
 _TICKS = [20, 50, 100, 200, 500, 1000, 2000]
@@ -69,7 +59,7 @@ def _draw(r, ax) -> None:
     ax.set_xlabel("patients in the crossover (log scale)")
     ax.set_ylabel("power (two-sided α = 0.05)")
     ax.set_title(f"Ratio {res.ratio:.2f}: power {100 * res.power:.0f}% with {res.n} patients", fontsize=10)
-    _fixed_margins(ax)
+    single_panel_margins(ax, left=0.14, bottom=0.18, right=0.97, top=0.88)
 
 
 @register

@@ -6,8 +6,7 @@ import numpy as np
 
 from .. import data
 from ..simulate.matched_pairs import CATEGORIES, failure_slope, simulate_matched_pairs
-from . import Explorer, Preset, Slider, register
-from .failure_curve import single_panel_margins
+from . import Explorer, Preset, Slider, register, single_panel_margins
 
 _TABLE = "barczewska2020_results"
 _OBSERVED = {"decreased progression": "response_decreased_n", "no change": "response_nochange_n",

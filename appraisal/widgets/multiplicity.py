@@ -10,13 +10,12 @@ independent tests, ``1 − (1 − α)^k``.
 
 from __future__ import annotations
 
-import matplotlib
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
 from ..plots import COLOURS
 from ..simulate.multiplicity import FamilyError, family_error
-from . import Choice, Explorer, IntSlider, Preset, Slider, register
+from . import Choice, Explorer, IntSlider, Preset, Slider, register, single_panel_margins
 
 
 def _summary(r: FamilyError) -> dict:
@@ -34,15 +33,7 @@ def _summary(r: FamilyError) -> dict:
 
 
 def _draw(r: FamilyError, ax) -> None:
-    fig = ax.figure
-    if len(fig.axes) == 1:
-        # A lone panel (the live widget) gets fixed margins and no layout engine at all: with
-        # any engine, even a placeholder, savefig draws the figure twice. The multi-panel static
-        # view keeps constrained layout. The rc_context stops set_layout_engine(None) from
-        # falling back to the rcParams default (the book's style turns constrained layout on).
-        with matplotlib.rc_context({"figure.constrained_layout.use": False, "figure.autolayout": False}):
-            fig.set_layout_engine(None)
-        ax.set_position([0.14, 0.15, 0.83, 0.75])
+    single_panel_margins(ax, left=0.14, bottom=0.15, right=0.97, top=0.90)
     j = np.arange(1, r.k + 1)
     analytic = 1.0 - (1.0 - r.alpha) ** j  # = fwer_independent(j, alpha), vectorized for speed
     ax.plot(j, analytic, color=COLOURS["null"], ls="--", lw=1.5)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..scales import DOMAIN_THRESHOLD, alsfrs_r_items, ft9_stage
-from . import Explorer, IntSlider, Preset, register
+from . import Explorer, IntSlider, Preset, register, single_panel_margins
 
 _ITEMS = [f"item{i}" for i in range(1, 13)]
 
@@ -34,6 +34,7 @@ def _draw(r, ax) -> None:
     ax.set_xlabel("domain score (points of 12); red: below 9")
     ax.set_ylim(len(names) - 0.5, -0.5)  # first domain on top (set, not toggled: safe with shared axes)
     ax.set_title(f"ALSFRS-R {r.total}/48, FT9 stage {r.stage}", fontsize=10)
+    single_panel_margins(ax, left=0.2, right=0.97, bottom=0.17, top=0.9)
 
 
 def _profile(bulbar, upper, lower, breathing) -> dict:
@@ -60,5 +61,4 @@ def ft9_explorer() -> Explorer:
         draw=_draw,
         presets=presets,
         figsize=(5.4, 3.0),
-        margins={"left": 0.2, "right": 0.97, "bottom": 0.17, "top": 0.9},
     )

@@ -15,7 +15,7 @@ from .. import progression as prog
 from ..plots import COLOURS
 from ..simulate import rng as make_rng
 from ..simulate.single_arm import simulate_untreated, trial_sized
-from . import Choice, Explorer, IntSlider, Preset, Slider, register
+from . import Choice, Explorer, IntSlider, Preset, Slider, register, single_panel_margins
 
 N_SCREENED = 2000  # simulated patients per move of a control (latency budget)
 SEED = 20211030
@@ -69,16 +69,6 @@ def _histogram(ax, values: np.ndarray) -> None:
     ax.yaxis.set_major_locator(MaxNLocator(4))
 
 
-def _fixed_margins(ax) -> None:
-    """On a single-panel figure (the live view and the benchmarked callback), replace constrained
-    layout by fixed margins: the layout pass costs about a third of the render time. Multi-panel
-    static figures keep their layout engine."""
-    fig = ax.figure
-    if len(fig.axes) == 1:
-        fig.set_layout_engine("none")
-        ax.set_position([0.14, 0.17, 0.80, 0.69])  # left, bottom, width, height (figure fractions)
-
-
 def _summary(r: dict) -> dict:
     res, tr = r["result"], r["trials"]
     imp = res.improvements(0)
@@ -110,7 +100,7 @@ def _draw(r: dict, ax) -> None:
     ax.set_xlabel("% improvement, injection 1→2")
     ax.set_ylabel("simulated patients")
     ax.set_title(f"No treatment: {100 * tr['p']:.0f}% 'responders' ({outside} beyond ±300%)", fontsize=10)
-    _fixed_margins(ax)
+    single_panel_margins(ax, left=0.14, bottom=0.17, right=0.94, top=0.86)
 
 
 @register
@@ -199,7 +189,7 @@ def _metric_draw(r: dict, ax) -> None:
     ax.set_xlabel("% improvement (axis cut at ±300%)")
     ax.set_ylabel("measured patients")
     ax.set_title(f"True rates {r['rate_before']:g} → {r['rate_after']:g} points/month", fontsize=10)
-    _fixed_margins(ax)
+    single_panel_margins(ax, left=0.14, bottom=0.17, right=0.94, top=0.86)
 
 
 @register
