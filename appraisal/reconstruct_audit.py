@@ -68,7 +68,7 @@ def _table1_checks() -> list[Check]:
     cont = data.load_table("barczewska2020_table1_continuous").set_index(["characteristic", "group", "statistic"])["value"]
     pr = lambda g, s: float(cont[("progression_rate", g, s)])  # noqa: E731
     gap = max(abs(pr("treated", "min") - pr("reference", "min")), abs(pr("treated", "max") - pr("reference", "max")))
-    checks.append(Check("Every pair within ±0.5 point/month, given Table 1's ranges", f"<{_p('prog_max_diff')}", gap,
+    checks.append(Check(f"Every pair within ±{_p('prog_max_diff')} point/month, given Table 1's ranges", f"<{_p('prog_max_diff')}", gap,
                         "smallest possible largest pair gap = max(|min_T − min_R|, |max_T − max_R|)",
                         "Abstract; Methods 'Reference Group'; Table 1", tolerance=0.05,
                         note="the treated minimum lies further from every reference than the stated tolerance"))
@@ -105,30 +105,50 @@ def _text_checks() -> list[Check]:
     return checks
 
 
+def _labels() -> dict[str, str]:
+    """Item names built from the printed numbers, so that no source number is typed twice."""
+    hr = f"HR {_p('hr_death')}"
+    er = f"Early response {_p('early_response_estimate')}"
+    power = (f"Power {_p('power_survival_treated_pct')}% vs {_p('power_survival_reference_pct')}%")
+    return {
+        "hr_p": f"{hr} ({_p('hr_death_lower')}–{_p('hr_death_upper')}): p",
+        "hr_centre": f"{hr}: centre of its interval",
+        "linreg": f"Linear regression β {_p('linreg_beta')} (SE {_p('linreg_se')}): p",
+        "er_p": f"{er} ({_p('early_response_lower')} to {_p('early_response_upper')}): p",
+        "er_centre": f"{er}: centre of its interval",
+        "t3_slope": f"Table 3 slope vs printed estimate {_p('early_response_estimate')}",
+        "power_normal": f"{power}, {_p('power_n_per_group')} per group (normal approximation)",
+        "power_fisher": f"{power}, {_p('power_n_per_group')} per group (Fisher's exact test)",
+        "power_all": f"{power}, {_p('n_treated')} per group",
+        "hr_medians": f"{hr} vs the medians {_p('median_survival_treated')} and {_p('median_survival_reference')} days",
+    }
+
+
 def _model_checks() -> list[Check]:
     checks = []
+    L = _labels()
     lo, hi = p_bounds_from_rounded_ci(_p("hr_death"), _p("hr_death_lower"), _p("hr_death_upper"), "log")
-    checks.append(_range_check("HR 0.30 (0.16–0.59): p", _p("hr_death_p"), lo, hi,
+    checks.append(_range_check(L["hr_p"], _p("hr_death_p"), lo, hi,
                                "p from the CI (Altman & Bland), over every interval that rounds to the printed one",
                                "Results, survival"))
     # geometric centre of the interval, over the rounding of its limits
     h_lo, h_hi = rounding_tolerance(_p("hr_death_lower")), rounding_tolerance(_p("hr_death_upper"))
     c_lo = math.sqrt((_v("hr_death_lower") - h_lo) * (_v("hr_death_upper") - h_hi))
     c_hi = math.sqrt((_v("hr_death_lower") + h_lo) * (_v("hr_death_upper") + h_hi))
-    checks.append(_range_check("HR 0.30: centre of its interval", _p("hr_death"), c_lo, c_hi,
+    checks.append(_range_check(L["hr_centre"], _p("hr_death"), c_lo, c_hi,
                                "geometric mean of the limits, over their rounding", "Results, survival"))
     b, se = _v("linreg_beta"), _v("linreg_se")
-    checks.append(Check("Linear regression β −0.54 (SE 0.15): p", _p("linreg_p"), float(2 * stats.norm.sf(abs(b) / se)),
+    checks.append(Check(L["linreg"], _p("linreg_p"), float(2 * stats.norm.sf(abs(b) / se)),
                         "2·Φ(−|β|/SE), normal approximation", "Results, progression"))
     lo, hi = p_bounds_from_rounded_ci(_p("early_response_estimate"), _p("early_response_lower"),
                                       _p("early_response_upper"), "linear")
-    checks.append(_range_check("Early response −0.33 (−0.58 to −0.1): p", _p("early_response_p"), lo, hi,
+    checks.append(_range_check(L["er_p"], _p("early_response_p"), lo, hi,
                                "p from the CI, over every interval that rounds to the printed one",
                                "Results, early response"))
     h = rounding_tolerance(_p("early_response_upper"))
     m_lo = (_v("early_response_lower") - rounding_tolerance(_p("early_response_lower")) + _v("early_response_upper") - h) / 2
     m_hi = (_v("early_response_lower") + rounding_tolerance(_p("early_response_lower")) + _v("early_response_upper") + h) / 2
-    checks.append(_range_check("Early response −0.33: centre of its interval", _p("early_response_estimate"), m_lo, m_hi,
+    checks.append(_range_check(L["er_centre"], _p("early_response_estimate"), m_lo, m_hi,
                                "midpoint of the limits, over their rounding", "Results, early response"))
     t3 = data.load_table("barczewska2020_table3")
     fit = fit_logistic_curve(t3["early_response"], t3["failure_probability_percent"], t3["printed"], method="glm")
@@ -137,21 +157,22 @@ def _model_checks() -> list[Check]:
                         "Table 3", tolerance=0))
     feas = feasible_logistic_range(t3["early_response"], t3["failure_probability_percent"], t3["printed"])
     s_lo, s_hi = feas["slope"]
-    checks.append(_range_check("Table 3 slope vs printed estimate −0.33", _p("early_response_estimate"), s_lo, s_hi,
-                               "every slope that reproduces all 31 printed values (linear programming)",
+    rounded = f"{s_lo:.2f}".replace("-", "−")
+    checks.append(_range_check(L["t3_slope"], _p("early_response_estimate"), s_lo, s_hi,
+                               f"every slope that reproduces all {len(t3)} printed values (linear programming)",
                                "Table 3; Results, early response",
-                               note="the table's slope rounds to −0.34; truncation, not rounding, would give −0.33"))
+                               note=f"the table's slope rounds to {rounded}; truncation, not rounding, would give {_p('early_response_estimate')}"))
     p1, p0 = _v("power_survival_treated_pct") / 100, _v("power_survival_reference_pct") / 100
     n11 = _v("power_n_per_group")
-    checks.append(Check("Power 40% vs 0%, 11 per group (normal approximation)", _p("power_claimed_pct"),
+    checks.append(Check(L["power_normal"], _p("power_claimed_pct"),
                         100 * power_two_proportions(p1, p0, n11, method="arcsine"),
                         "arcsine (Cohen's h) power, two-sided α = 0.05", "Methods, statistical analysis", tolerance=1.0,
                         note="tolerance 1 point: the paper does not say how it computed power"))
-    checks.append(Check("Power 40% vs 0%, 11 per group (Fisher's exact test)", _p("power_claimed_pct"),
+    checks.append(Check(L["power_fisher"], _p("power_claimed_pct"),
                         100 * power_two_proportions(p1, p0, n11, method="fisher"),
                         "exact power of Fisher's test, two-sided α = 0.05", "Methods, statistical analysis",
                         tolerance=1.0, note="the approximation is poor when one proportion is 0"))
-    checks.append(Check("Power 40% vs 0%, 67 per group", _p("power_claimed_67_pct"),
+    checks.append(Check(L["power_all"], _p("power_claimed_67_pct"),
                         100 * power_two_proportions(p1, p0, _v("n_treated"), method="fisher"),
                         "exact power of Fisher's test", "Methods, statistical analysis",
                         note="power is never exactly 100%; it rounds to it"))
@@ -167,7 +188,7 @@ def _context_checks() -> list[Check]:
               note=f"Atassi et al. 2014 describe {trials} studies ({data.value(ctx, 'proact_trials')} trials + "
                    f"{data.value(ctx, 'proact_observational_studies')} observational) and "
                    f"{data.printed(ctx, 'proact_participants')} participants; the database grew later"),
-        Check("HR 0.30 vs the medians 1183 and 640 days", _p("hr_death"), None,
+        Check(_labels()["hr_medians"], _p("hr_death"), None,
               "medians alone fix the HR only if hazards are constant", "Results, survival",
               note=f"constant hazards would imply HR = {_v('median_survival_reference') / _v('median_survival_treated'):.2f}"),
     ]

@@ -87,6 +87,15 @@ def effect_size(mean_decline: float, sd_slope: float, slowing: float) -> float:
     return slowing * mean_decline / sd_slope
 
 
+def _with_defaults(mean_decline, sd_slope):
+    """Fill a missing mean decline or SD of slopes from the PRO-ACT natural history (Atassi 2014)."""
+    if mean_decline is None or sd_slope is None:
+        d = natural_history_defaults()
+        mean_decline = d["mean_decline"] if mean_decline is None else mean_decline
+        sd_slope = d["sd_slope"] if sd_slope is None else sd_slope
+    return mean_decline, sd_slope
+
+
 def patients_per_arm(
     mean_decline: float | None = None,
     sd_slope: float | None = None,
@@ -120,10 +129,7 @@ def patients_per_arm(
     ValueError
         Naming the argument, the value and what is allowed.
     """
-    if mean_decline is None or sd_slope is None:
-        d = natural_history_defaults()
-        mean_decline = d["mean_decline"] if mean_decline is None else mean_decline
-        sd_slope = d["sd_slope"] if sd_slope is None else sd_slope
+    mean_decline, sd_slope = _with_defaults(mean_decline, sd_slope)
     mean_decline, sd_slope, slowing, dropout, alpha, power = _check_design(
         mean_decline, sd_slope, slowing, dropout, alpha, power, method)
     es = slowing * mean_decline / sd_slope
@@ -152,10 +158,7 @@ def power_for_total(
     ``total`` may be a number or an array (each ≥ 4, so that each arm keeps at least
     two completers for a t-test). Returns an array of the same shape.
     """
-    if mean_decline is None or sd_slope is None:
-        d = natural_history_defaults()
-        mean_decline = d["mean_decline"] if mean_decline is None else mean_decline
-        sd_slope = d["sd_slope"] if sd_slope is None else sd_slope
+    mean_decline, sd_slope = _with_defaults(mean_decline, sd_slope)
     mean_decline, sd_slope, slowing, dropout, alpha, _ = _check_design(
         mean_decline, sd_slope, slowing, dropout, alpha, None, method)
     arr = np.atleast_1d(np.asarray(total, dtype=float))

@@ -116,3 +116,14 @@ def test_no_deaths_is_refused():
     assert isinstance(r, SurvivalResult)
     with pytest.raises(ValueError, match="no deaths"):
         exponential_hr(r)
+
+
+def test_median_from_curve():
+    import pandas as pd
+
+    from appraisal.simulate.survival import median_from_curve
+
+    assert median_from_curve(pd.Series([1.0, 0.8, 0.5, 0.2], index=[0, 10, 20, 30])) == 20.0
+    assert median_from_curve(pd.Series([1.0, 0.9], index=[0, 10])) is None
+    with pytest.raises(ValueError, match=r"curve=list is not allowed"):
+        median_from_curve([1.0, 0.4])

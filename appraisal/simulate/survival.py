@@ -17,8 +17,8 @@ The model here:
   treated arm (below 1: people well enough to seek, travel for and pay for treatment
   die more slowly for reasons other than the treatment); ``treatment_hr`` does the same
   for a real effect (1 = none);
-* a treated patient is analysed only if alive at ``window_months``; patients are drawn
-  until ``n_per_arm`` qualify;
+* a treated patient is analysed only if alive at ``window_months``; the analysed
+  survival times are drawn from the distribution conditional on that;
 * follow-up ends at an administrative date: each patient is censored at
   ``min_followup_months`` plus a uniform share of ``accrual_months`` (recruitment
   spread over the accrual period), in both arms.
@@ -46,6 +46,7 @@ __all__ = [
     "exponential_hr",
     "cox_hr",
     "km_curves",
+    "median_from_curve",
     "replicate_hr",
 ]
 
@@ -98,6 +99,36 @@ def _weibull_times(g, size, median_days, shape, hr):
     return scale * (g.standard_exponential(size) / hr) ** (1 / shape)
 
 
+def _design(p: dict) -> tuple[float, float, float, float]:
+    """Weibull scale, treated-arm hazard multiplier, window (days) and P(treated alive at the window).
+
+    Refuses a window that fewer than 1% of treated candidates would survive.
+    """
+    scale = p["median_days"] / math.log(2) ** (1 / p["shape"])
+    hr_t = p["selection_hr"] * p["treatment_hr"]
+    window = p["window_months"] * DAYS_PER_MONTH
+    alive = math.exp(-((window / scale) ** p["shape"]) * hr_t)
+    if alive < 0.01:
+        raise ValueError(f"window_months={p['window_months']:g} is not allowed: fewer than 1% of patients would "
+                         f"survive it with median_days={p['median_days']:g}; shorten the window.")
+    return scale, hr_t, window, alive
+
+
+def _treated_times(g, size, p: dict, scale: float, hr_t: float, window: float) -> np.ndarray:
+    """Survival times of treated patients *given* survival to the window (conditional Weibull draw).
+
+    With cumulative hazard H(t) = hr_t (t/scale)^shape, H(T) − H(window) is standard
+    exponential given T > window, so T = scale (E/hr_t + (window/scale)^shape)^(1/shape).
+    """
+    u = g.standard_exponential(size) / hr_t + (window / scale) ** p["shape"]
+    return scale * u ** (1 / p["shape"])
+
+
+def _censoring_days(g, size, p: dict) -> np.ndarray:
+    """Administrative end of follow-up for each patient (minimum follow-up + uniform share of accrual)."""
+    return DAYS_PER_MONTH * (p["min_followup_months"] + p["accrual_months"] * g.random(size))
+
+
 def simulate_survival(
     n_per_arm: int = 1000,
     median_days: float = 640.0,
@@ -109,29 +140,20 @@ def simulate_survival(
     accrual_months: float = 48.0,
     seed: int = 0,
 ) -> SurvivalResult:
-    """Simulate one study: ``n_per_arm`` analysed treated and reference patients (see module)."""
+    """Simulate one study: ``n_per_arm`` analysed treated and reference patients (see module).
+
+    The number of treated candidates screened to find ``n_per_arm`` survivors of the
+    window is ``n_per_arm`` plus a negative-binomial count of those who died in it.
+    """
     p = _check(n_per_arm, median_days, shape, window_months, selection_hr, treatment_hr, min_followup_months,
                accrual_months)
     g = rng(seed)
     n = p["n_per_arm"]
-    window = p["window_months"] * DAYS_PER_MONTH
-    hr_t = p["selection_hr"] * p["treatment_hr"]
-    alive = math.exp(-((window / (p["median_days"] / math.log(2) ** (1 / p["shape"]))) ** p["shape"]) * hr_t)
-    if alive < 0.01:
-        raise ValueError(f"window_months={window_months!r} is not allowed: fewer than 1% of patients would "
-                         f"survive it with median_days={median_days!r}; shorten the window.")
-    kept, screened = [], 0
-    while sum(len(k) for k in kept) < n:
-        m = int(math.ceil((n - sum(len(k) for k in kept)) / alive * 1.1)) + 20
-        t = _weibull_times(g, m, p["median_days"], p["shape"], hr_t)
-        ok = np.flatnonzero(t > window)
-        need = n - sum(len(k) for k in kept)
-        take = ok[:need]
-        screened += int(take[-1]) + 1 if len(take) == need else m
-        kept.append(t[take])
-    t_treated = np.concatenate(kept)[:n]
+    scale, hr_t, window, alive = _design(p)
+    screened = n + int(g.negative_binomial(n, alive)) if alive < 1 else n
+    t_treated = _treated_times(g, n, p, scale, hr_t, window)
     t_reference = _weibull_times(g, n, p["median_days"], p["shape"], 1.0)
-    days_end = DAYS_PER_MONTH * (p["min_followup_months"] + p["accrual_months"] * g.random((2, n)))
+    days_end = _censoring_days(g, (2, n), p)
     time_t = np.minimum(t_treated, days_end[0])
     time_r = np.minimum(t_reference, days_end[1])
     return SurvivalResult(time_t, (t_treated <= days_end[0]).astype(int), time_r,
@@ -191,6 +213,14 @@ def km_curves(result: SurvivalResult) -> dict[str, pd.Series]:
     return out
 
 
+def median_from_curve(curve: pd.Series) -> float | None:
+    """First time at which a survival curve (indexed by day) reaches 0.5, or ``None`` if it never does."""
+    if not isinstance(curve, pd.Series):
+        raise ValueError(f"curve={type(curve).__name__} is not allowed: curve must be a pandas Series indexed by day.")
+    below = curve[curve <= 0.5]
+    return None if below.empty else float(below.index[0])
+
+
 def replicate_hr(
     n_studies: int = 200,
     n_per_arm: int = 67,
@@ -217,18 +247,10 @@ def replicate_hr(
         raise ValueError(f"n_studies={n_studies!r} is not allowed: n_studies × n_per_arm must be at most 2,000,000.")
     g = rng(seed)
     n = p["n_per_arm"]
-    window = p["window_months"] * DAYS_PER_MONTH
-    hr_t = p["selection_hr"] * p["treatment_hr"]
-    scale = p["median_days"] / math.log(2) ** (1 / p["shape"])
-    alive = math.exp(-((window / scale) ** p["shape"]) * hr_t)
-    if alive < 0.01:
-        raise ValueError(f"window_months={window_months!r} is not allowed: fewer than 1% of patients would "
-                         f"survive it with median_days={median_days!r}; shorten the window.")
-    # survival beyond the window, drawn directly from the conditional distribution
-    u = g.standard_exponential((n_studies, n)) / hr_t + (window / scale) ** p["shape"]
-    t_t = scale * u ** (1 / p["shape"])
+    scale, hr_t, window, _ = _design(p)
+    t_t = _treated_times(g, (n_studies, n), p, scale, hr_t, window)
     t_r = _weibull_times(g, (n_studies, n), p["median_days"], p["shape"], 1.0)
-    end = DAYS_PER_MONTH * (p["min_followup_months"] + p["accrual_months"] * g.random((2, n_studies, n)))
+    end = _censoring_days(g, (2, n_studies, n), p)
     d_t, d_r = (t_t <= end[0]).sum(1), (t_r <= end[1]).sum(1)
     pt_t, pt_r = np.minimum(t_t, end[0]).sum(1), np.minimum(t_r, end[1]).sum(1)
     ok = (d_t > 0) & (d_r > 0)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import stats
 
+from ..data import value
 from ..simulate import lesions as L
 from . import Explorer, IntSlider, Preset, Slider, register, single_panel_margins
 
@@ -73,7 +74,7 @@ def lesion_power_explorer() -> Explorer:
             "ratio": Slider(0.40, 1.20, 0.05, 0.70, "true rate ratio"),
             "dispersion": Slider(0.0, 10.0, 0.5, 5.5, "overdispersion k (var = μ + kμ²)"),
             "rate": Slider(0.5, 10.0, 0.5, 3.0, "mean lesions per 24-week period (placebo)"),
-            "n": IntSlider(20, 1000, 144, "patients", step=4),
+            "n": IntSlider(20, 1000, int(value("mesems2021_results", "randomized")), "patients", step=4),
         },
         summarize=_summary,
         draw=_draw,

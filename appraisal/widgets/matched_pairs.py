@@ -45,7 +45,7 @@ def _draw(out: dict, ax) -> None:
     obs = observed_split()
     x = np.arange(len(names))
     ax.bar(x - 0.2, [out["split"][n] for n in names], 0.4, color="#7f7f7f", label="no effect (simulated)")
-    ax.bar(x + 0.2, [obs[n] for n in names], 0.4, color="#d62728", label="published (67 treated)")
+    ax.bar(x + 0.2, [obs[n] for n in names], 0.4, color="#d62728", label=f"published ({int(data.value(_TABLE, 'n_treated'))} treated)")
     ax.set_xticks(x, ["decreased\nprogression", "no change", "increased\nprogression"])
     ax.set_ylabel("patients in category (%)")
     ax.set_ylim(0, 100)
@@ -83,6 +83,6 @@ def matched_pairs_explorer() -> Explorer:
         summarize=_summary,
         draw=_draw,
         presets=presets,
-        fixed={"mean_slope": mean, "n_pairs": 67, "n_studies": 20, "seed": 3},
+        fixed={"mean_slope": mean, "n_pairs": int(data.value(_TABLE, "n_treated")), "n_studies": 20, "seed": 3},
         figsize=(5.0, 2.9),
     )

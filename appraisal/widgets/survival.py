@@ -5,9 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..simulate.survival import exponential_hr, simulate_survival
-from . import Explorer, Preset, Slider, register
-from .failure_curve import single_panel_margins
+from ..simulate.survival import exponential_hr, median_from_curve, simulate_survival
+from . import Explorer, Preset, Slider, register, single_panel_margins
 
 
 def immortal_time(window_months: float, median_days: float, selection_hr: float, shape: float,
@@ -31,14 +30,9 @@ def _km(res) -> dict:
     return out
 
 
-def _median(curve) -> float | None:
-    below = curve[curve <= 0.5]
-    return None if below.empty else float(below.index[0])
-
-
 def _summary(out: dict) -> dict:
     hr = out["hr"]
-    med_t, med_r = _median(out["km"]["treated"]), _median(out["km"]["reference"])
+    med_t, med_r = median_from_curve(out["km"]["treated"]), median_from_curve(out["km"]["reference"])
     return {
         "hazard ratio (no effect)": f"{hr['hr']:.2f}",
         "95% CI": f"{hr['lower']:.2f}–{hr['upper']:.2f}",
