@@ -148,3 +148,15 @@ def test_negative_correlation_uses_cholesky_and_is_right():
     c = np.corrcoef(z, rowvar=False)
     assert c[0, 1] == pytest.approx(-0.3, abs=0.02) and c[0, 2] == pytest.approx(-0.3, abs=0.02)
     assert np.std(z, axis=0) == pytest.approx(np.ones(3), abs=0.02)
+
+
+def test_counts_among_first_markers():
+    from appraisal.simulate.multiplicity import simulate_changes
+
+    s = simulate_changes(n=15, k=30, rho=0.0, n_sims=500, seed=11)
+    sig = s.significant(0.05)[:, :20].sum(axis=1)
+    assert s.share_exactly(1, 0.05, markers=20) == pytest.approx(float((sig == 1).mean()))
+    assert s.mean_false_positives(0.05, markers=20) == pytest.approx(float(sig.mean()))
+    assert s.mean_false_positives(0.05) == pytest.approx(float(s.significant(0.05).sum(axis=1).mean()))
+    with pytest.raises(ValueError, match=r"markers=31 is not allowed"):
+        s.mean_false_positives(0.05, markers=31)

@@ -131,9 +131,10 @@ class NullStudies:
         alpha = chk.probability("alpha", alpha)
         return self.pvalues < alpha
 
-    def n_significant(self, alpha: float = 0.05) -> np.ndarray:
-        """Number of "significant" markers in each simulated study."""
-        return self.significant(alpha).sum(axis=1)
+    def n_significant(self, alpha: float = 0.05, markers: int | None = None) -> np.ndarray:
+        """Number of "significant" markers in each simulated study (among the first ``markers``, default all)."""
+        markers = self.k if markers is None else chk.integer("markers", markers, low=1, high=self.k)
+        return self.significant(alpha)[:, :markers].sum(axis=1)
 
     def fwer(self, alpha: float = 0.05) -> float:
         """Share of studies with at least one p < ``alpha`` (the family-wise error rate under the null)."""
@@ -148,14 +149,14 @@ class NullStudies:
         """Family-wise error when only the first ``j`` markers are tested, for ``j = 1 … k``."""
         return np.logical_or.accumulate(self.significant(alpha), axis=1).mean(axis=0)
 
-    def share_exactly(self, count: int, alpha: float = 0.05) -> float:
-        """Share of studies with exactly ``count`` markers at p < ``alpha``."""
+    def share_exactly(self, count: int, alpha: float = 0.05, markers: int | None = None) -> float:
+        """Share of studies with exactly ``count`` markers at p < ``alpha`` (among the first ``markers``)."""
         count = chk.integer("count", count, low=0, high=self.k)
-        return float((self.n_significant(alpha) == count).mean())
+        return float((self.n_significant(alpha, markers) == count).mean())
 
-    def mean_false_positives(self, alpha: float = 0.05) -> float:
-        """Mean number of p < ``alpha`` per study (close to ``k α`` under the null)."""
-        return float(self.n_significant(alpha).mean())
+    def mean_false_positives(self, alpha: float = 0.05, markers: int | None = None) -> float:
+        """Mean number of p < ``alpha`` per study (close to ``markers × α`` under the null)."""
+        return float(self.n_significant(alpha, markers).mean())
 
 
 def simulate_prepost(n: int = 15, k: int = 10, rho: float = 0.0, n_sims: int = 2000, seed: int = 0,
