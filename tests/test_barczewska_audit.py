@@ -1,4 +1,4 @@
-"""The number audit of Barczewska et al. 2020 (appraisal.reconstruct_audit) and the chapter's explorers."""
+"""The number audit of Barczewska et al. 2020 (appraisal.studies.barczewska2020) and the chapter's explorers."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from appraisal import data
 from appraisal import widgets as W
 from appraisal.audit import verdict_counts
 from appraisal import recompute
-from appraisal.reconstruct_audit import barczewska2020_audit, barczewska2020_checks, compact
+from appraisal.studies.barczewska2020 import barczewska2020_audit, barczewska2020_checks, compact
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ import pytest
 from scipy import stats
 
 from appraisal import audit, data
-from appraisal import debamestrocel as D
+from appraisal.studies import debamestrocel as D
 from appraisal import twobytwo as T
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from appraisal import audit, data, ms_audit
+from appraisal import audit, data
+from appraisal.studies import mesems2021 as ms_audit
 
 
 @pytest.fixture(scope="module")

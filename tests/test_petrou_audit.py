@@ -6,7 +6,7 @@ import pytest
 from scipy import stats
 
 from appraisal import data
-from appraisal import progression_audit as pa
+from appraisal.studies import petrou2021 as pa
 from appraisal.audit import verdict_counts
 
 

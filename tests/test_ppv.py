@@ -128,9 +128,9 @@ def test_bad_input_other_functions():
         P.ppv_table([0.1], biases=())
 
 
-# --- the claims ladder and the PPV applied to each source's headline (appraisal.claims) -----------------
+# --- the claims ladder and the PPV applied to each source's headline (appraisal.studies.rationale) -----------------
 
-from appraisal import claims as C  # noqa: E402
+from appraisal.studies import rationale as C  # noqa: E402
 
 
 def test_claims_resolve_sizes_from_their_own_tables():

@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import data
-from .audit import Check
-from .twobytwo import (
+from .. import data
+from ..audit import Check
+from ..twobytwo import (
     OddsRatio,
     consistent_splits,
     implied_odds_ratio,

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import _checks as chk
-from .audit import Check, audit
-from .data import reported
-from .recompute import percentage, proportion_ci
+from .. import _checks as chk
+from ..audit import Check, audit
+from ..data import reported
+from ..recompute import percentage, proportion_ci
 
 __all__ = ["INTERVALS", "responder_table", "petrou_checks", "petrou_audit", "constraints", "summary_vs_publication"]
 

@@ -21,9 +21,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from . import _checks as chk
-from . import data
-from .ppv import ppv, probability_true_if_not_significant
+from .. import _checks as chk
+from .. import data
+from ..ppv import ppv, probability_true_if_not_significant
 
 __all__ = ["LADDER", "RESULT_COLOURS", "load_claims", "draw_ladder", "Headline", "HEADLINES", "headline_results", "apply_ppv"]
 
@@ -134,7 +134,7 @@ def headline_results(headlines: list[Headline] | None = None, alpha: float = 0.0
     rows = []
     for h in headlines:
         if not isinstance(h, Headline):
-            raise ValueError(f"headlines={headlines!r} is not allowed: give a list of appraisal.claims.Headline.")
+            raise ValueError(f"headlines={headlines!r} is not allowed: give a list of appraisal.studies.rationale.Headline.")
         printed = data.printed(h.table, h.p_quantity)
         p = float(data.value(h.table, h.p_quantity))
         significant = p < alpha or (printed.strip().startswith("<") and p <= alpha)

@@ -1,4 +1,4 @@
-"""The number audit of Barczewska et al. 2020: every printed number that can be recomputed.
+"""Study code of Barczewska et al. 2020 (Wharton's-jelly MSCs vs PRO-ACT): its number audit.
 
 :func:`barczewska2020_checks` builds one :class:`appraisal.audit.Check` per published
 number that other printed numbers let us recompute: Table 1's percentages and their
@@ -19,10 +19,10 @@ import math
 
 from scipy import stats
 
-from . import data
-from .audit import Check, audit, check_percentage, rounding_tolerance
-from .matching import category_sums
-from .reconstruct import (
+from .. import data
+from ..audit import Check, audit, check_percentage, rounding_tolerance
+from ..matching import category_sums
+from ..reconstruct import (
     feasible_logistic_range,
     fit_logistic_curve,
     p_bounds_from_rounded_ci,
