@@ -47,6 +47,8 @@ __all__ = [
     "evidence_map",
     "study_sizes",
     "results_figure",
+    "interval_widths",
+    "overall_by_design",
     "p_range_from_printed_ci",
     "rounding_audit",
     "risk_of_bias",
@@ -295,6 +297,32 @@ def results_figure(results: pd.DataFrame, ax=None):
     return ax
 
 
+def interval_widths(results: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
+    """How wide each ratio interval is, measured where ratios are symmetric: on the log scale.
+
+    For every ratio result with an interval, the standard error of the log ratio
+    recovered from the limits by :func:`appraisal.recompute.se_from_ci` with
+    ``log=True`` (SE = (ln upper − ln lower) / 2z; Altman & Bland 2011
+    :cite:`altman2011p`), the fold-width ``upper / lower`` and the SE relative to the
+    narrowest interval. A ratio interval always looks narrower on the natural scale when
+    it lies near 0, because equal steps on the log scale shrink there; only the log scale
+    compares precision. Sorted from narrowest to widest.
+    """
+    if not isinstance(results, pd.DataFrame) or not {"study", "effect_measure", "lower", "upper"} <= set(results):
+        raise ValueError("results is not allowed: results must be the DataFrame returned by study_results().")
+    level = chk.probability("level", level)
+    r = results[results["effect_measure"].str.endswith("ratio") & results["lower"].notna()].copy()
+    if r.empty:
+        raise ValueError("results is not allowed: it holds no ratio estimate with an interval.")
+    r["se_log"] = [recompute.se_from_ci(lo, hi, level=level, log=True) for lo, hi in zip(r["lower"], r["upper"])]
+    r["natural_width"] = r["upper"] - r["lower"]
+    r["fold_width"] = r["upper"] / r["lower"]
+    r["se_relative"] = r["se_log"] / r["se_log"].min()
+    cols = ["study", "label", "randomized", "effect_measure", "estimate", "lower", "upper", "interval",
+            "natural_width", "fold_width", "se_log", "se_relative"]
+    return r[[c for c in cols if c in r]].sort_values("se_log").reset_index(drop=True)
+
+
 def p_range_from_printed_ci(estimate: str, lower: str, upper: str, level: float = 0.95) -> tuple[float, float]:
     """The range of p-values a ratio and its interval allow, given that each was rounded when printed.
 
@@ -421,6 +449,25 @@ def unappraised_studies(directory: Path | str | None = None) -> list[str]:
     """Evidence-map studies that no filled ``*_signalling`` table judges yet (empty list when all are appraised)."""
     judged = set(risk_of_bias(directory)["study"]) if _filled_signalling(directory) else set()
     return [s for s in _map(directory)["study"] if s not in judged]
+
+
+def overall_by_design(rob: pd.DataFrame, directory: Path | str | None = None) -> dict[str, list[str]]:
+    """The overall judgments of the randomized and of the non-randomized studies, most serious first.
+
+    ``{"randomized": [...], "non-randomized": [...]}``, each a list of distinct
+    judgments (e.g. ``["some concerns"]``), read from ``rob`` (:func:`risk_of_bias`)
+    and the evidence map's ``randomized`` column, so a figure title can say what the
+    traffic light shows without typing it.
+    """
+    if not isinstance(rob, pd.DataFrame) or not {"study", "domain", "judgment"} <= set(rob):
+        raise ValueError("rob is not allowed: rob must be the DataFrame returned by risk_of_bias().")
+    randomized = _map(directory).set_index("study")["randomized"].astype(bool)
+    ov = rob[rob["domain"] == "Overall"].set_index("study")["judgment"]
+    out = {}
+    for name, flag in (("randomized", True), ("non-randomized", False)):
+        js = {ov[s] for s in ov.index if s in randomized.index and randomized[s] == flag}
+        out[name] = sorted(js, key=lambda j: -(SEVERITY[j] if SEVERITY[j] is not None else -1))
+    return out
 
 
 def rob_matrix(rob: pd.DataFrame, tool: str) -> pd.DataFrame:

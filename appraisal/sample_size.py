@@ -311,9 +311,11 @@ def size_by_sd_figure(published, trials=None, mean_decline: float | None = None,
         if m.any():
             ax.plot(at["sd"][m], at["total"][m], marker, ms=8, mfc="white", mec="k", mew=1.4, ls="", label=kind)
     if trials is not None:
-        for _, tr in trials.iterrows():
-            ax.axhline(tr["n"], color="grey", lw=0.8, ls="--")
-            ax.text(grid[0], tr["n"] * 1.04, f"{tr['trial']} ({tr['n']})", fontsize=7.5, va="bottom", color="0.3")
+        for k, (n, g) in enumerate(sorted(trials.groupby("n")["trial"], key=lambda kv: kv[0])):
+            ax.axhline(n, color="grey", lw=0.8, ls="--")
+            below = k % 2 == 0 and k < len(trials) - 1  # alternate sides so close lines keep legible labels
+            ax.text(grid[-1], n * (0.96 if below else 1.04), f"{', '.join(g)} ({n})", fontsize=7.5, ha="right",
+                    va="top" if below else "bottom", color="0.3")
     ax.set_yscale("log")
     ax.yaxis.set_minor_locator(NullLocator())
     ax.yaxis.set_minor_formatter(NullFormatter())
@@ -321,5 +323,5 @@ def size_by_sd_figure(published, trials=None, mean_decline: float | None = None,
     ax.set_yticks(ticks, [str(t) for t in ticks])
     ax.set_xlabel("SD of the monthly ALSFRS-R slope between patients (points/month)")
     ax.set_ylabel("patients to enrol, both arms (log scale)")
-    ax.legend(fontsize=7.5, loc="lower right", frameon=False)
+    ax.legend(fontsize=7.5, loc="upper left", frameon=False)
     return ax
