@@ -364,3 +364,12 @@ def test_rounding_audit_refuses_bad_input():
         E.rounding_audit([])
     with pytest.raises(ValueError, match=r"pairs item .* is not allowed"):
         E.rounding_audit([("mesems2021_results", "rate_ratio")])
+
+
+def test_signalling_questions_follow_each_tools_domain_order():
+    """structured.questions sorts by the study's own tool (D2 of RoB 2 is D4 of ROBINS-I)."""
+    from appraisal import structured
+
+    q = structured.questions("debamestrocel")
+    domains = list(dict.fromkeys(q["domain"]))
+    assert domains == [d for d in E.ROB2_DOMAINS if d != "Overall"]
