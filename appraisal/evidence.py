@@ -1,15 +1,17 @@
 """Read across the book's studies: evidence map, risk of bias and certainty, built from ``data/``.
 
-Three tables hold the synthesis as data, so that a reader or an instructor can change
+Tables hold the synthesis as data, so that a reader or an instructor can change
 one entry and rebuild the chapter:
 
 * ``evidence_map`` – one row per study: design, comparator, endpoint and follow-up in
   words, and for every *number* a reference to the ``(table, quantity)`` that holds it
   in the chapter's own data table. Text may contain ``{table:quantity}`` placeholders,
   replaced by the number as printed. Nothing numeric is typed twice.
-* ``risk_of_bias`` – domain-level judgments in the style of RoB 2 for randomized
-  trials :cite:`sterne2019` and ROBINS-I for non-randomized studies :cite:`sterne2016`,
-  each with a one-sentence reason.
+* risk of bias – domain-level judgments of RoB 2 for randomized trials
+  :cite:`sterne2019` and ROBINS-I for non-randomized studies :cite:`sterne2016`, each
+  with a one-sentence reason, read from the answered signalling questions in the
+  ``data/*_signalling`` tables through :func:`appraisal.structured.judgments` (so a
+  judgment and the answers behind it live in one place).
 * ``certainty`` – per clinical question, a starting level and the change for each
   GRADE domain :cite:`guyatt2008`; the final level is computed here by
   :func:`grade_level`, never stored.
@@ -37,15 +39,20 @@ __all__ = [
     "JUDGMENTS",
     "SEVERITY",
     "GRADE_LEVELS",
+    "DIRECTIONS",
+    "certainty_statement",
     "fill_placeholders",
     "referenced_quantities",
     "study_results",
     "evidence_map",
     "study_sizes",
     "results_figure",
+    "interval_widths",
+    "overall_by_design",
     "p_range_from_printed_ci",
     "rounding_audit",
     "risk_of_bias",
+    "unappraised_studies",
     "rob_matrix",
     "traffic_light",
     "grade_level",
@@ -84,6 +91,8 @@ _SYMBOLS = {"low": "+", "some concerns": "!", "moderate": "!", "high": "−", "s
             "no information": "?"}
 
 GRADE_LEVELS = ("very low", "low", "moderate", "high")
+#: which way a finding points; a certainty level is always a certainty *of* one of these
+DIRECTIONS = ("benefit", "harm", "little or no effect", "change in a surrogate", "no evidence")
 _START = {"high": 4, "low": 2}
 _GRADE_DOMAINS = ("risk_of_bias", "inconsistency", "indirectness", "imprecision", "publication_bias")
 
@@ -288,6 +297,32 @@ def results_figure(results: pd.DataFrame, ax=None):
     return ax
 
 
+def interval_widths(results: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
+    """How wide each ratio interval is, measured where ratios are symmetric: on the log scale.
+
+    For every ratio result with an interval, the standard error of the log ratio
+    recovered from the limits by :func:`appraisal.recompute.se_from_ci` with
+    ``log=True`` (SE = (ln upper − ln lower) / 2z; Altman & Bland 2011
+    :cite:`altman2011p`), the fold-width ``upper / lower`` and the SE relative to the
+    narrowest interval. A ratio interval always looks narrower on the natural scale when
+    it lies near 0, because equal steps on the log scale shrink there; only the log scale
+    compares precision. Sorted from narrowest to widest.
+    """
+    if not isinstance(results, pd.DataFrame) or not {"study", "effect_measure", "lower", "upper"} <= set(results):
+        raise ValueError("results is not allowed: results must be the DataFrame returned by study_results().")
+    level = chk.probability("level", level)
+    r = results[results["effect_measure"].str.endswith("ratio") & results["lower"].notna()].copy()
+    if r.empty:
+        raise ValueError("results is not allowed: it holds no ratio estimate with an interval.")
+    r["se_log"] = [recompute.se_from_ci(lo, hi, level=level, log=True) for lo, hi in zip(r["lower"], r["upper"])]
+    r["natural_width"] = r["upper"] - r["lower"]
+    r["fold_width"] = r["upper"] / r["lower"]
+    r["se_relative"] = r["se_log"] / r["se_log"].min()
+    cols = ["study", "label", "randomized", "effect_measure", "estimate", "lower", "upper", "interval",
+            "natural_width", "fold_width", "se_log", "se_relative"]
+    return r[[c for c in cols if c in r]].sort_values("se_log").reset_index(drop=True)
+
+
 def p_range_from_printed_ci(estimate: str, lower: str, upper: str, level: float = 0.95) -> tuple[float, float]:
     """The range of p-values a ratio and its interval allow, given that each was rounded when printed.
 
@@ -349,15 +384,36 @@ def rounding_audit(pairs: list[tuple[str, str, str]], level: float = 0.95) -> pd
 
 # ---------------------------------------------------------------------------------------- risk of bias
 
-def risk_of_bias(directory: Path | str | None = None) -> pd.DataFrame:
-    """The risk-of-bias judgments, checked for completeness and internal consistency.
+def risk_of_bias(directory: Path | str | None = None, names: list[str] | None = None) -> pd.DataFrame:
+    """Domain-level risk-of-bias judgments, read from the structured signalling tables.
 
-    Each study must use one tool, have every domain of that tool exactly once, use only
-    that tool's judgments, and an overall judgment at least as serious as its worst
-    domain (the rule of both RoB 2 and ROBINS-I). A broken table raises
-    :class:`ValueError` naming the study and what is wrong.
+    The judgments come from :func:`appraisal.structured.judgments`: every
+    ``data/*_signalling`` table (or the tables in ``names``) that holds rows, each
+    checked there (one tool per study, every domain with its answered questions and one
+    judgment, the overall judgment at least as serious as the worst domain). A table
+    that is still empty is skipped, so the traffic light shows the studies appraised so
+    far; :func:`unappraised_studies` lists the evidence-map studies still missing.
+
+    Checked again here, each a :class:`ValueError` naming the study: one tool per study,
+    a study in only one table, each of the tool's domains exactly once, judgments of that
+    tool only, and an overall judgment at least as serious as the worst domain (the rule
+    of both RoB 2 and ROBINS-I). Columns: ``study, tool, outcome, domain_order, domain,
+    judgment, reason, n_questions``, sorted by tool, study and domain order.
     """
-    rob = data.load_table("risk_of_bias", directory)
+    from . import structured  # imported here: structured imports this module's constants
+
+    if names is None:
+        names = _filled_signalling(directory)
+    elif not isinstance(names, (list, tuple)) or not all(isinstance(n, str) for n in names):
+        raise ValueError(f"names={names!r} is not allowed: names must be a list of signalling table names.")
+    if not names:
+        raise ValueError("names=[] is not allowed: no data/*_signalling table holds rows yet, so there is no "
+                         "risk-of-bias judgment to read.")
+    rob = structured.judgments(list(names), directory)
+    dup = rob[rob.duplicated(["study", "domain"], keep=False)]
+    if not dup.empty:
+        raise ValueError(f"study={dup['study'].iloc[0]!r} is not allowed: its judgments appear in more than one "
+                         "signalling table; keep each study in one table.")
     for study, g in rob.groupby("study", sort=False):
         tools = g["tool"].unique()
         if len(tools) != 1:
@@ -378,8 +434,40 @@ def risk_of_bias(directory: Path | str | None = None) -> pd.DataFrame:
             raise ValueError(f"judgment={overall!r} is not allowed for the Overall domain of study={study!r}: "
                              f"the overall judgment must be at least as serious as the worst domain.")
     order = {d: i for i, d in enumerate(ROB2_DOMAINS)} | {d: i for i, d in enumerate(ROBINS_I_DOMAINS)}
-    rob = rob.assign(_o=rob.apply(lambda r: order[r["domain"]] if r["domain"] in _DOMAINS[r["tool"]] else 99, axis=1))
+    rob = rob.assign(_o=rob["domain"].map(order))
     return rob.sort_values(["tool", "study", "_o"], kind="stable").drop(columns="_o").reset_index(drop=True)
+
+
+def _filled_signalling(directory) -> list[str]:
+    """Names of the ``*_signalling`` tables that hold rows."""
+    from . import structured
+
+    return [t for t in structured.signalling_tables(directory) if not data.load_table(t, directory).empty]
+
+
+def unappraised_studies(directory: Path | str | None = None) -> list[str]:
+    """Evidence-map studies that no filled ``*_signalling`` table judges yet (empty list when all are appraised)."""
+    judged = set(risk_of_bias(directory)["study"]) if _filled_signalling(directory) else set()
+    return [s for s in _map(directory)["study"] if s not in judged]
+
+
+def overall_by_design(rob: pd.DataFrame, directory: Path | str | None = None) -> dict[str, list[str]]:
+    """The overall judgments of the randomized and of the non-randomized studies, most serious first.
+
+    ``{"randomized": [...], "non-randomized": [...]}``, each a list of distinct
+    judgments (e.g. ``["some concerns"]``), read from ``rob`` (:func:`risk_of_bias`)
+    and the evidence map's ``randomized`` column, so a figure title can say what the
+    traffic light shows without typing it.
+    """
+    if not isinstance(rob, pd.DataFrame) or not {"study", "domain", "judgment"} <= set(rob):
+        raise ValueError("rob is not allowed: rob must be the DataFrame returned by risk_of_bias().")
+    randomized = _map(directory).set_index("study")["randomized"].astype(bool)
+    ov = rob[rob["domain"] == "Overall"].set_index("study")["judgment"]
+    out = {}
+    for name, flag in (("randomized", True), ("non-randomized", False)):
+        js = {ov[s] for s in ov.index if s in randomized.index and randomized[s] == flag}
+        out[name] = sorted(js, key=lambda j: -(SEVERITY[j] if SEVERITY[j] is not None else -1))
+    return out
 
 
 def rob_matrix(rob: pd.DataFrame, tool: str) -> pd.DataFrame:
@@ -478,19 +566,40 @@ def _changes_text(changes, upgrade: int) -> str:
     return "; ".join(parts) or "none"
 
 
+def certainty_statement(level: str, certainty_of: str) -> str:
+    """'Low certainty that …' from a computed level and the finding it is about ('No evidence …' without studies).
+
+    A certainty rating without its finding says nothing: GRADE rates the certainty *of*
+    an estimate of effect :cite:`guyatt2008`.
+    """
+    chk.one_of("level", level, [*GRADE_LEVELS, "no evidence"])
+    if not isinstance(certainty_of, str) or not certainty_of.strip():
+        raise ValueError(f"certainty_of={certainty_of!r} is not allowed: give the finding the level is about.")
+    if level == "no evidence":
+        return f"No evidence {certainty_of}"
+    return f"{level.capitalize()} certainty {certainty_of}"
+
+
 def certainty_table(directory: Path | str | None = None) -> pd.DataFrame:
     """Per question: studies, start, each domain's change, the computed certainty and the finding.
 
     ``changes`` lists, in words, the domains rated down (and any rating up).
+    ``direction``, ``certainty_of`` and ``statement`` say what the level is a certainty
+    *of* (from ``data/certainty_direction``): "Low certainty that …".
 
     Also ``worst_overall_rob``: the most serious overall risk-of-bias judgment among the
-    question's studies, read from the risk-of-bias table, so a reader can see whether the
+    question's studies, read from the signalling tables (:func:`risk_of_bias`; "—"
+    when none of them is appraised yet), so a reader can see whether the
     risk-of-bias rating agrees with the traffic light.
     """
     cert = data.load_table("certainty", directory)
-    rob = risk_of_bias(directory)
-    overall = rob[rob["domain"] == "Overall"].set_index("study")["judgment"]
+    if _filled_signalling(directory):
+        rob = risk_of_bias(directory)
+        overall = rob[rob["domain"] == "Overall"].set_index("study")["judgment"]
+    else:  # no study appraised yet: the column shows "—"
+        overall = pd.Series(dtype=object)
     known = set(data.load_table("evidence_map", directory)["study"])
+    direction = data.load_table("certainty_direction", directory).set_index("question_id")
     rows = []
     for _, r in cert.iterrows():
         studies = [] if _blank(r["studies"]) else [s.strip() for s in r["studies"].split(";")]
@@ -501,14 +610,23 @@ def certainty_table(directory: Path | str | None = None) -> pd.DataFrame:
         if (r["start"] == "no studies") != (not studies):
             raise ValueError(f"start={r['start']!r} is not allowed for question {r['question_id']!r}: "
                              "'no studies' goes with an empty study list and only with it.")
+        if r["question_id"] not in direction.index:
+            raise ValueError(f"question_id={r['question_id']!r} is not allowed: it has no row in certainty_direction, "
+                             "so its certainty would not say what it is a certainty of.")
+        dr = direction.loc[r["question_id"]]
+        if (dr["direction"] == "no evidence") != (r["start"] == "no studies"):
+            raise ValueError(f"direction={dr['direction']!r} is not allowed for question {r['question_id']!r}: "
+                             "'no evidence' goes with start 'no studies' and only with it.")
         changes = [int(r[d]) for d in _GRADE_DOMAINS]
+        level = grade_level(r["start"], changes, int(r["upgrade"]))
         judg = [overall.get(s) for s in studies if s in overall.index]
         worst = max(judg, key=lambda j: SEVERITY[j] if SEVERITY[j] is not None else -1) if judg else "—"
         rows.append({
             "question_id": r["question_id"], "question": r["question"], "studies": studies, "start": r["start"],
             **{d: c for d, c in zip(_GRADE_DOMAINS, changes)}, "upgrade": int(r["upgrade"]),
             "changes": _changes_text(changes, int(r["upgrade"])),
-            "certainty": grade_level(r["start"], changes, int(r["upgrade"])),
+            "certainty": level, "direction": dr["direction"], "certainty_of": dr["certainty_of"],
+            "statement": certainty_statement(level, dr["certainty_of"]),
             "worst_overall_rob": worst, "finding": r["finding"],
         })
     return pd.DataFrame(rows)

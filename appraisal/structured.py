@@ -101,8 +101,8 @@ def questions(name: str, directory=None) -> pd.DataFrame:
     """The answered signalling questions of one table (judgment rows left out), in the tool's domain order."""
     t = signalling(name, directory)
     q = t[t["item"] != "judgment"].copy()
-    order = {d: i for tool in _DOMAINS.values() for i, d in enumerate(tool)}
-    q["_o"] = q["domain"].map(order)
+    # each tool's own domain order ("Deviations from intended interventions" is D2 in RoB 2 but D4 in ROBINS-I)
+    q["_o"] = [_DOMAINS[t].index(d) for t, d in zip(q["tool"], q["domain"])]
     return q.sort_values(["study", "_o"], kind="stable").drop(columns="_o").reset_index(drop=True)
 
 

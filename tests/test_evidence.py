@@ -61,25 +61,64 @@ def test_responder_proportion_uses_wilson_interval():
 
 
 def test_design_and_tool_agree():
-    """Randomized trials are judged with RoB 2, the others with ROBINS-I."""
+    """Randomized trials are judged with RoB 2, the others with ROBINS-I (for every study appraised so far)."""
     m = data.load_table("evidence_map").set_index("study")["randomized"]
     rob = E.risk_of_bias()
     tools = rob.groupby("study")["tool"].first()
-    assert set(tools.index) == set(m.index)
-    for study, randomized in m.items():
-        assert tools[study] == ("RoB 2" if randomized else "ROBINS-I")
+    assert set(tools.index) <= set(m.index)
+    for study, tool in tools.items():
+        assert tool == ("RoB 2" if m[study] else "ROBINS-I")
 
 
-def test_every_judgment_has_a_reason():
+def test_every_study_of_the_evidence_map_is_appraised():
+    """Fails until every chapter's signalling table is filled: the traffic light must cover all five studies."""
+    assert E.unappraised_studies() == []
+    assert set(E.risk_of_bias()["study"]) == set(SIZES)
+
+
+def test_every_judgment_has_a_reason_and_questions_behind_it():
     rob = E.risk_of_bias()
     assert rob["reason"].str.len().min() > 20
-    assert rob.groupby("study").size().to_dict() == {
-        s: len(E.ROB2_DOMAINS if s in ("uccelli2021", "cudkowicz2022") else E.ROBINS_I_DOMAINS) for s in SIZES}
+    for study, g in rob.groupby("study"):
+        tool = g["tool"].iloc[0]
+        assert len(g) == len(E.ROB2_DOMAINS if tool == "RoB 2" else E.ROBINS_I_DOMAINS)
+        assert (g.loc[g["domain"] != "Overall", "n_questions"] >= 1).all()
+
+
+def test_judgments_are_read_from_the_signalling_tables():
+    """risk_of_bias() is appraisal.structured.judgments() of the filled tables, checked: one origin."""
+    from appraisal import structured
+
+    filled = [t for t in structured.signalling_tables() if not data.load_table(t).empty]
+    assert "debamestrocel_signalling" in filled
+    direct = structured.judgments(filled)
+    rob = E.risk_of_bias()
+    key = ["study", "domain"]
+    merged = rob.merge(direct, on=key, suffixes=("", "_direct"))
+    assert len(merged) == len(rob) == len(direct)
+    assert (merged["judgment"] == merged["judgment_direct"]).all()
+
+
+def test_debamestrocel_judgments_pinned():
+    """The book's RoB 2 judgments of the debamestrocel phase 3 (data/debamestrocel_signalling.csv)."""
+    rob = E.risk_of_bias().set_index(["study", "domain"])["judgment"]
+    assert rob.loc[("cudkowicz2022", "Randomization process")] == "some concerns"  # concealment: no information
+    assert rob.loc[("cudkowicz2022", "Missing outcome data")] == "some concerns"
+    assert rob.loc[("cudkowicz2022", "Measurement of the outcome")] == "low"
+    assert rob.loc[("cudkowicz2022", "Overall")] == "some concerns"
 
 
 def test_traffic_light_draws_one_panel_per_tool():
+    rob = E.risk_of_bias()
+    fig = E.traffic_light(rob)
+    assert len(fig.axes) == rob["tool"].nunique()
+    plt.close(fig)
+
+
+def test_traffic_light_keeps_colour_and_symbol():
     fig = E.traffic_light(E.risk_of_bias())
-    assert len(fig.axes) == 2
+    texts = {t.get_text() for ax in fig.axes for t in ax.texts}
+    assert "!" in texts  # some concerns carries a symbol as well as a colour
     plt.close(fig)
 
 
@@ -124,14 +163,46 @@ def test_grade_level_refuses_bad_input(args, pattern):
 
 def test_certainty_table_computes_the_levels():
     c = E.certainty_table().set_index("question_id")
-    assert c.loc["ms_inflammation", "certainty"] == "moderate"
+    raw = data.load_table("certainty").set_index("question_id")
+    for q, r in raw.iterrows():  # whatever the table says, the level is computed, never stored
+        changes = [int(r[d]) for d in ("risk_of_bias", "inconsistency", "indirectness", "imprecision",
+                                       "publication_bias")]
+        assert c.loc[q, "certainty"] == E.grade_level(r["start"], changes, int(r["upgrade"]))
     assert c.loc["als_function", "certainty"] == "low"
     assert c.loc["als_survival", "certainty"] == "very low"
     assert c.loc["als_combination", "certainty"] == "no evidence"
-    assert c.loc["als_survival", "worst_overall_rob"] == "critical"
     assert c.loc["als_function", "changes"] == "indirectness −1; imprecision −1"
     assert c.loc["als_combination", "changes"] == "none"
     assert "certainty" not in data.load_table("certainty").columns  # computed, never stored
+
+
+def test_worst_overall_rob_follows_the_traffic_light():
+    c = E.certainty_table().set_index("question_id")
+    overall = E.risk_of_bias().query("domain == 'Overall'").set_index("study")["judgment"]
+    for q, r in c.iterrows():
+        judged = [overall[s] for s in r["studies"] if s in overall.index]
+        want = max(judged, key=lambda j: E.SEVERITY[j]) if judged else "—"
+        assert r["worst_overall_rob"] == want
+
+
+def test_every_certainty_statement_has_a_direction():
+    """Certainty *of what*: every question has a direction and a statement that starts from the computed level."""
+    c = E.certainty_table().set_index("question_id")
+    assert set(c.index) == set(data.load_table("certainty")["question_id"])
+    for q, r in c.iterrows():
+        assert r["direction"] in E.DIRECTIONS, q
+        assert r["statement"].lower().startswith(r["certainty"]), q
+        assert r["certainty_of"] in r["statement"]
+    assert c.loc["ms_inflammation", "direction"] == "little or no effect"
+    assert c.loc["als_function", "statement"].startswith("Low certainty that")
+
+
+def test_certainty_without_a_direction_is_refused(data_copy):
+    path = data_copy / "certainty_direction.csv"
+    path.write_text("\n".join(ln for ln in path.read_text().splitlines() if not ln.startswith("als_survival")) + "\n")
+    with pytest.raises(ValueError, match=r"question_id='als_survival' is not allowed: it has no row in "
+                                         r"certainty_direction"):
+        E.certainty_table()
 
 
 # ----------------------------------------------------------------------------- broken copies of the data
@@ -142,31 +213,76 @@ def _edit(path, old, new):
     path.write_text(text.replace(old, new, 1))
 
 
+DEB = "debamestrocel_signalling.csv"
+
+
 def test_overall_milder_than_worst_domain_is_refused(data_copy):
-    _edit(data_copy / "risk_of_bias.csv", "8,Overall,critical,\"Immortal", "8,Overall,serious,\"Immortal")
-    with pytest.raises(ValueError, match=r"judgment='serious' is not allowed for the Overall domain of "
-                                         r"study='barczewska2020'"):
+    _edit(data_copy / DEB, "Overall,judgment,,some concerns", "Overall,judgment,,low")
+    with pytest.raises(ValueError, match=r"debamestrocel_signalling: study='cudkowicz2022': overall "
+                                         r"judgment='low' is not allowed"):
         E.risk_of_bias()
 
 
 def test_judgment_of_the_other_tool_is_refused(data_copy):
-    _edit(data_copy / "risk_of_bias.csv", "Measurement of the outcome,low", "Measurement of the outcome,serious")
-    with pytest.raises(ValueError, match=r"judgment='serious' is not allowed for study='uccelli2021': RoB 2"):
+    _edit(data_copy / DEB, "Measurement of the outcome,judgment,,low", "Measurement of the outcome,judgment,,serious")
+    with pytest.raises(ValueError, match=r"judgment='serious' is not allowed; RoB 2 judgments are"):
         E.risk_of_bias()
 
 
 def test_missing_domain_is_refused(data_copy):
-    path = data_copy / "risk_of_bias.csv"
-    lines = [ln for ln in path.read_text().splitlines() if not ln.startswith("petrou2021,ROBINS-I,ALSFRS-R progression rate,3,")]
+    path = data_copy / DEB
+    lines = [ln for ln in path.read_text().splitlines() if ",Missing outcome data," not in ln]
     path.write_text("\n".join(lines) + "\n")
-    with pytest.raises(ValueError, match=r"study='petrou2021' is not allowed: ROBINS-I needs the domains"):
+    with pytest.raises(ValueError, match=r"domain='Missing outcome data' has 0 judgment rows"):
         E.risk_of_bias()
 
 
 def test_unknown_judgment_word_fails_validation(data_copy):
-    _edit(data_copy / "risk_of_bias.csv", "6,Measurement of outcomes,low", "6,Measurement of outcomes,fine")
-    with pytest.raises(data.DataValidationError, match=r"column 'judgment'"):
+    _edit(data_copy / DEB, "Measurement of the outcome,judgment,,low", "Measurement of the outcome,judgment,,fine")
+    with pytest.raises(data.DataValidationError, match=r"column 'answer'"):
         E.risk_of_bias()
+
+
+def test_a_changed_answer_reaches_the_traffic_light(data_copy):
+    _edit(data_copy / DEB, "Measurement of the outcome,judgment,,low",
+          "Measurement of the outcome,judgment,,some concerns")
+    rob = E.risk_of_bias().set_index(["study", "domain"])["judgment"]
+    assert rob.loc[("cudkowicz2022", "Measurement of the outcome")] == "some concerns"
+
+
+def test_a_study_in_two_tables_is_refused(data_copy):
+    rows = (data_copy / DEB).read_text().splitlines()[1:]
+    other = data_copy / "petrou2021_signalling.csv"
+    header = other.read_text().splitlines()[0]
+    kept = [ln for ln in other.read_text().splitlines()[1:] if ln]
+    other.write_text("\n".join([header, *kept, *rows]) + "\n")
+    with pytest.raises(ValueError, match=r"study='cudkowicz2022' is not allowed: its judgments appear in more than "
+                                         r"one signalling table"):
+        E.risk_of_bias()
+
+
+def test_empty_signalling_tables_are_skipped(data_copy):
+    """Tables not yet filled are left out; with none filled, the certainty table still builds."""
+    from appraisal import structured
+
+    for name in structured.signalling_tables():
+        path = data_copy / f"{name}.csv"
+        path.write_text(path.read_text().splitlines()[0] + "\n")
+    with pytest.raises(ValueError, match=r"names=\[\] is not allowed"):
+        E.risk_of_bias()
+    assert sorted(E.unappraised_studies()) == sorted(SIZES)
+    assert set(E.certainty_table()["worst_overall_rob"]) == {"—"}
+
+
+def test_only_filled_tables_are_read(data_copy):
+    from appraisal import structured
+
+    for name in structured.signalling_tables():
+        if name != "debamestrocel_signalling":
+            path = data_copy / f"{name}.csv"
+            path.write_text(path.read_text().splitlines()[0] + "\n")
+    assert set(E.risk_of_bias()["study"]) == {"cudkowicz2022"}
+    assert "cudkowicz2022" not in E.unappraised_studies()
 
 
 def test_renamed_quantity_is_caught(data_copy):
@@ -205,6 +321,8 @@ def test_bad_arguments_are_refused():
         E.study_results(level=1.5)
     with pytest.raises(ValueError, match=r"rob is not allowed"):
         E.traffic_light(E.risk_of_bias().assign(tool="other"))
+    with pytest.raises(ValueError, match=r"names='x' is not allowed"):
+        E.risk_of_bias(names="x")
 
 
 def test_p_range_from_printed_ci_brackets_published_p():
@@ -246,3 +364,12 @@ def test_rounding_audit_refuses_bad_input():
         E.rounding_audit([])
     with pytest.raises(ValueError, match=r"pairs item .* is not allowed"):
         E.rounding_audit([("mesems2021_results", "rate_ratio")])
+
+
+def test_signalling_questions_follow_each_tools_domain_order():
+    """structured.questions sorts by the study's own tool (D2 of RoB 2 is D4 of ROBINS-I)."""
+    from appraisal import structured
+
+    q = structured.questions("debamestrocel")
+    domains = list(dict.fromkeys(q["domain"]))
+    assert domains == [d for d in E.ROB2_DOMAINS if d != "Overall"]

@@ -145,7 +145,8 @@ def test_explorer_marks_the_studies_read_from_data():
     ex = sample_size_explorer()
     result = ex.compute(**W.defaults(ex))
     assert sorted(n for _, n in result.studies) == [15, 19, 67, 144, 189]
-    assert result.size == S.patients_per_arm()  # the widget's defaults are the PRO-ACT defaults
+    on_trial = round(float(S.slope_sds().set_index("key").loc["centaur_active", "sd"]), 1)
+    assert result.size == S.patients_per_arm(sd_slope=on_trial)  # starts at the observed on-trial SD, not 2.3
     assert not np.isnan(result.power_curve).any()
     with pytest.raises(ValueError, match=r"power=0.01 is not allowed: power must be in \(0.05, 1\)"):
         ex.compute(**{**W.defaults(ex), "power": 0.01})
@@ -157,3 +158,66 @@ def test_study_legend_names_every_study():
     text = study_legend(sample_size_explorer())
     for name, n in [("Alkhazaali", 15), ("Petrou", 19), ("Barczewska", 67), ("MESEMS", 144), ("Debamestrocel", 189)]:
         assert f"{name} {n}" in text
+
+
+# ------------------------------------------------------------------ the SD of slopes, published and varied
+
+def test_published_sds_resolve_to_one_number_each():
+    t = S.slope_sds().set_index("key")
+    assert t.loc["proact_pooled", "sd"] == data.value("natural_history", "proact_sd_decline") == 2.3
+    assert t.loc["proact_pooled", "how"] == "read from natural_history"
+    # CENTAUR Table 2: SE 0.12 (n = 87) and 0.16 (n = 48); SD = SE·√n = 1.119 and 1.109 (to 3 decimals)
+    assert t.loc["centaur_active", "sd"] == pytest.approx(0.12 * math.sqrt(87), abs=1e-12)
+    assert t.loc["centaur_active", "sd"] == pytest.approx(1.119, abs=5e-4)
+    assert t.loc["centaur_placebo", "sd"] == pytest.approx(1.109, abs=5e-4)
+    assert t.loc["vaneijk_all", "sd"] == 0.62 and t.loc["centaur_pre", "sd"] == 0.42
+    assert set(t["how"]) == {"printed", "derived: SE × √n", "read from natural_history"}
+
+
+def test_size_over_sd_pinned():
+    """25% slowing of 1.02 points/month, 20% dropout, α 0.05, power 0.8 (statsmodels TTestIndPower).
+
+    Pinned to the patient: SD 0.62 → 236 enrolled; SD 1.0 → 608; SD 2.3 → 3198.
+    """
+    t = S.size_over_sd([0.62, 1.0, 2.3]).set_index("sd")
+    assert t.loc[0.62, "total"] == 236
+    assert t.loc[1.0, "total"] == 608
+    assert t.loc[2.3, "total"] == 3198
+    assert t.loc[2.3, "total"] == S.patients_per_arm().total
+
+
+def test_trial_population_sds_give_hundreds_not_thousands():
+    t = S.slope_sds()
+    sizes = S.size_over_sd(t["sd"]).assign(kind=t["kind"].to_numpy())
+    trial_pop = sizes[sizes["kind"].isin(["true between-patient", "observed on-trial slope"])]
+    assert trial_pop["total"].between(100, 999).all()
+    assert sizes.loc[t["key"].to_numpy() == "proact_pooled", "total"].iloc[0] > 1000
+
+
+def test_sd_for_total_inverts_the_size():
+    sd = S.sd_for_total(664)
+    assert sd == pytest.approx(1.047, abs=1e-3)  # PHOENIX's enrolment fits an SD of about 1.05 at these settings
+    assert float(S.power_for_total(664, sd_slope=sd)) == pytest.approx(0.8, abs=1e-6)
+    assert S.sd_for_total(108) < S.sd_for_total(137) < sd
+
+
+def test_sd_helpers_refuse_bad_input(data_copy):
+    with pytest.raises(ValueError, match=r"sds=.* is not allowed"):
+        S.size_over_sd([0.0])
+    with pytest.raises(ValueError, match=r"total=3(\.0)? is not allowed"):
+        S.sd_for_total(3)
+    with pytest.raises(ValueError, match=r"published is not allowed"):
+        S.size_by_sd_figure(None)
+    path = data_copy / "alsfrs_slope_sd.csv"
+    path.write_text(path.read_text().replace(",0.62,,,,,vaneijk2019", ",0.62,0.1,,,,vaneijk2019"))
+    with pytest.raises(ValueError, match=r"key='vaneijk_all' is not allowed: give exactly one of"):
+        S.slope_sds()
+
+
+def test_size_by_sd_figure_marks_every_published_sd():
+    import matplotlib.pyplot as plt
+
+    ax = S.size_by_sd_figure(S.slope_sds(), data.load_table("als_trial_sizes"))
+    marked = sum(len(line.get_xdata()) for line in ax.lines if line.get_marker() not in ("None", "", None))
+    assert marked == len(S.slope_sds())
+    plt.close(ax.figure)

@@ -25,7 +25,7 @@ from .. import _checks as chk
 from .. import data
 from ..ppv import ppv, probability_true_if_not_significant
 
-__all__ = ["LADDER", "RESULT_COLOURS", "load_claims", "draw_ladder", "Headline", "HEADLINES", "headline_results", "apply_ppv"]
+__all__ = ["approved_in", "LADDER", "RESULT_COLOURS", "load_claims", "draw_ladder", "Headline", "HEADLINES", "headline_results", "apply_ppv"]
 
 LADDER = [
     "no study found",
@@ -160,3 +160,22 @@ def apply_ppv(priors, headlines: list[Headline] | None = None, alpha: float = 0.
             for r in base.to_dict("records")
         ]
     return base
+
+
+def approved_in(jurisdiction: str = "United States", disease: str = "ALS", name: str = "als_approvals") -> list[str]:
+    """Treatments with a standing approval for ``disease`` in ``jurisdiction``, read from ``data/als_approvals``.
+
+    A treatment counts when it has an ``approved``, ``accelerated approval`` or
+    ``conditional approval`` row for exactly that population and no later
+    ``withdrawn from the market`` or ``approval withdrawn`` row; formulations of one drug
+    count once. This is how the chapter sets the sources' "two approved drugs" against the
+    status as of the table's date.
+    """
+    t = data.load_table(name)
+    if jurisdiction not in set(t["jurisdiction"]):
+        raise ValueError(f"jurisdiction={jurisdiction!r} is not allowed: the table holds {sorted(set(t['jurisdiction']))}.")
+    t = t[(t["jurisdiction"] == jurisdiction)]
+    granted = t[t["event"].isin(["approved", "accelerated approval", "conditional approval"])
+                & t["population"].str.startswith(disease)]
+    withdrawn = set(t.loc[t["event"].isin(["withdrawn from the market", "approval withdrawn"]), "treatment"])
+    return list(dict.fromkeys(tr for tr in granted["treatment"] if tr not in withdrawn))

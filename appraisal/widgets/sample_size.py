@@ -2,7 +2,11 @@
 
 The computation is :func:`appraisal.sample_size.patients_per_arm` (statsmodels power);
 the figure draws the power of a trial against its total enrolment, with the required
-size and the sizes of the studies the book appraises marked for scale.
+size and the sizes of the studies the book appraises marked for scale. The SD of slopes
+starts at the observed on-trial SD derived from CENTAUR and the presets span the
+published SDs of ``data/alsfrs_slope_sd`` (true between-patient spread, on-trial
+slopes, the noisy PRO-ACT spread of individual slopes), because the answer moves with
+the square of that SD.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import evidence
-from ..sample_size import TrialSize, natural_history_defaults, patients_per_arm, power_for_total
+from ..sample_size import TrialSize, natural_history_defaults, patients_per_arm, power_for_total, slope_sds
 from . import Choice, Explorer, Preset, Slider, defaults, register
 
 _N_GRID = np.geomspace(10, 20000, 160)
@@ -90,19 +94,22 @@ def sample_size_explorer() -> Explorer:
     """Mean decline, SD of slopes, % slowing, dropout, α and power → patients per arm."""
     nh = natural_history_defaults()
     studies = tuple(sorted(evidence.study_sizes().items(), key=lambda kv: kv[1]))
+    sds = slope_sds().set_index("key")["sd"]
+    on_trial = round(float(sds["centaur_active"]), 1)  # slider steps of 0.1
+    true_sd = round(float(sds["vaneijk_all"]), 1)
     controls = {
         "mean_decline": Slider(0.3, 2.0, 0.01, nh["mean_decline"], "mean decline (points/month)"),
-        "sd_slope": Slider(0.3, 3.0, 0.1, nh["sd_slope"], "SD of slopes (points/month)"),
+        "sd_slope": Slider(0.3, 3.0, 0.1, on_trial, "SD of slopes (points/month)"),
         "slowing": Slider(0.1, 0.6, 0.05, 0.25, "slowing of decline (fraction)"),
         "dropout": Slider(0.0, 0.5, 0.05, 0.2, "dropout (fraction)"),
         "alpha": Choice({"0.05": 0.05, "0.025": 0.025, "0.01": 0.01}, 0.05, "α (two-sided)"),
         "power": Slider(0.5, 0.95, 0.05, 0.8, "power"),
     }
     presets = [
-        Preset("PRO-ACT defaults, 25% slowing", {}),
-        Preset("PRO-ACT defaults, 50% slowing", {"slowing": 0.5}),
-        Preset("SD 1.0 (assumed), 25% slowing", {"sd_slope": 1.0}),
-        Preset("SD 1.0 (assumed), 90% power", {"sd_slope": 1.0, "power": 0.9}),
+        Preset(f"SD {true_sd:g}: true between-patient spread", {"sd_slope": true_sd}),
+        Preset(f"SD {on_trial:g}: observed on-trial slopes", {}),
+        Preset(f"SD {on_trial:g}, 50% slowing", {"slowing": 0.5}),
+        Preset(f"SD {nh['sd_slope']:g}: PRO-ACT spread of individual slopes", {"sd_slope": nh["sd_slope"]}),
     ]
     return Explorer(
         name="sample_size_explorer",

@@ -1,0 +1,153 @@
+"""Every comparison the prose of chapters/rationale_dfpp.ipynb makes, asserted against computed quantities.
+
+A change in data/ that would make a sentence of the chapter false makes the matching test fail.
+Tolerances are stated where a number is pinned.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from appraisal import data, structured
+from appraisal import ppv as P
+from appraisal import twobytwo as T
+from appraisal.studies import debamestrocel, rationale
+
+R = "debamestrocel_results"
+
+
+# ------------------------------------------------------------------ the source in brief / regulatory status
+
+def test_more_approved_drugs_now_than_the_sources_two():
+    # "As of December 2026, 3 treatments hold a US approval for ALS" against the 2021 summary's "two"
+    approved = rationale.approved_in("United States")
+    assert approved == ["riluzole", "edaravone", "tofersen"]
+    assert len(approved) > 2
+
+
+def test_amx0035_withdrawal_comes_after_approval_and_approval_withdrawal_after_market_withdrawal():
+    a = data.load_table("als_approvals")
+    relyvrio = a[a["brand"] == "Relyvrio"].set_index("event")["date"]
+    assert relyvrio["approved"] < relyvrio["withdrawn from the market"] < relyvrio["approval withdrawn"]
+    assert relyvrio["approval withdrawn"].startswith("2025")
+    tofersen = a[a["brand"] == "Qalsody"].iloc[0]
+    assert tofersen["event"] == "accelerated approval" and tofersen["date"].startswith("2023-04")
+
+
+def test_first_fda_msc_approval_is_not_for_als_and_korea_is_conditional():
+    a = data.load_table("als_approvals")
+    assert not a.loc[a["brand"] == "Ryoncil", "population"].iloc[0].startswith("ALS")
+    assert rationale.approved_in("South Korea") == ["lenzumestrocel (autologous bone-marrow MSCs)"]
+    assert "United States" in set(a["jurisdiction"]) and "lenzumestrocel" not in " ".join(rationale.approved_in())
+
+
+# ------------------------------------------------------------------ claims ladder
+
+def test_only_one_randomized_claim_supports_and_it_is_about_tolerability():
+    cl = rationale.load_claims()
+    rct = cl[cl["level"] == "randomized trial"]
+    favour = rct[rct["result"] == "supports"]
+    assert list(favour["claim_id"]) == ["C2"] and "tolerable" in favour["claim"].iloc[0]
+    # "the two that matter most for the combination (claims C9 and C10)" are untested
+    assert set(cl.loc[cl["result"] == "not tested", "claim_id"]) >= {"C9", "C10"}
+
+
+# ------------------------------------------------------------------ the debamestrocel phase 3
+
+def test_only_one_count_fits_each_printed_percentage():
+    n1, n2 = int(data.value(R, "n_msc")), int(data.value(R, "n_placebo"))
+    assert T.counts_for_percentage(data.printed(R, "responders_msc_pct"), n1) == [31]
+    assert T.counts_for_percentage(data.printed(R, "responders_placebo_pct"), n2) == [26]
+
+
+def test_interval_runs_from_a_third_lower_odds_to_more_than_double():
+    pub = debamestrocel.whole_trial().iloc[0]
+    assert 0.6 < pub.lower < 0.72  # "a one-third lower odds" (to within a few points)
+    assert pub.upper > 2.0
+    assert pub.lower < 1 < pub.upper
+
+
+def test_published_or_differs_from_unadjusted_but_p_is_close():
+    pub = debamestrocel.whole_trial().iloc[0]
+    or_pub, p_pub = data.value(R, "odds_ratio"), data.value(R, "odds_ratio_p")
+    assert abs(or_pub - pub.odds_ratio) > 0.05  # more than the printed rounding (0.005)
+    assert abs(p_pub - pub.p_wald) < 0.01  # "close to our unadjusted one"
+
+
+def test_press_release_p_and_counts_do_not_fit_together():
+    press = debamestrocel.whole_trial().iloc[1]
+    p_press = data.value(R, "press_responders_p")
+    assert abs(p_press - data.value(R, "odds_ratio_p")) < 0.01  # "almost the same p"
+    assert abs(press.p_wald - p_press) > 0.1  # the press-release counts give a different p
+    assert press.k1 != debamestrocel.whole_trial().iloc[0].k1
+
+
+def test_forest_every_interval_includes_1_and_the_subgroup_is_widest_on_the_log_scale():
+    rows = debamestrocel.forest_rows().dropna(subset=["lower"])
+    assert ((rows["lower"] < 1) & (rows["upper"] > 1)).all()
+    log_width = np.log(rows["upper"]) - np.log(rows["lower"])
+    assert rows.loc[log_width.idxmax(), "label"].startswith("subgroup")
+
+
+def test_subgroup_not_significant_by_any_analysis():
+    w_press, s_press = debamestrocel.press_tables()
+    assert s_press.p_fisher > 0.05 and data.value(R, "subgroup_odds_ratio_p") > 0.05
+    assert s_press.lower < 1
+    inter = T.interaction_test(s_press, debamestrocel.complement())
+    assert inter.p > 0.05 and inter.lower < 1
+
+
+def test_trial_powered_for_a_larger_effect_than_seen():
+    pw = debamestrocel.power_summary()
+    design, observed, sub = pw["power"]
+    assert design > 0.8 and observed < 0.2 and observed < sub < design
+    assert data.value(R, "responders_placebo_pct") > data.value(R, "press_assumed_placebo_pct")  # "did much better"
+
+
+def test_structured_appraisal_wording():
+    sj = structured.judgments(["debamestrocel"]).set_index("domain")["judgment"]
+    assert sj["Overall"] == "some concerns"
+    assert sj["Randomization process"] == "some concerns"  # "that alone gives some concerns"
+    q = structured.questions("debamestrocel")
+    ni = q[q["answer"] == "NI"]
+    assert {"1.2", "3.1"} <= set(ni["item"])  # the two open points the text names
+    assert len(structured.contradictions("debamestrocel")) == 3  # "in three places"
+
+
+# ------------------------------------------------------------------ how much should one study move us?
+
+def test_ppv_example_and_exercise():
+    assert P.ppv(0.1, 0.8, 0.05, 0.0) > P.ppv(0.1, 0.8, 0.05, 0.3)
+    assert P.ppv(0.10, 0.8, 0.05, 0.0) == pytest.approx(2 / 3, abs=0.05)  # "about two-thirds"
+    from scipy.optimize import brentq
+
+    u_half = brentq(lambda u: P.ppv(0.10, 0.8, 0.05, u) - 0.5, 0.0, 0.5)
+    assert u_half < 0.05  # "below a few percent"
+
+
+def test_headline_lessons():
+    hl = rationale.apply_ppv([0.05, 0.2, 0.5]).set_index("source")
+    # the external-control survival result lifts a 5% prior "only" a little
+    assert hl.loc["barczewska2020", "prior 0.05"] < 0.1
+    # "a large negative randomized trial moves us a lot": from 50% to well under 50%
+    assert hl.loc["cudkowicz2022", "prior 0.5"] < 0.15
+
+
+def test_five_subgroups_above_one_in_five():
+    assert 1 - 0.95**5 > 0.2 and 1 - 0.95**3 < 0.2
+
+
+def test_advisory_committee_voted_overwhelmingly_no():
+    no, yes = data.value("debamestrocel_adcomm", "votes_no"), data.value("debamestrocel_adcomm", "votes_yes")
+    assert no > 10 * yes
+    assert math.isclose(no + yes + data.value("debamestrocel_adcomm", "votes_abstain"), 19)
+
+
+def test_phase_2_is_the_other_randomized_placebo_study():
+    # "The commentary speaks of randomized placebo-controlled studies in the plural"
+    msc = data.load_table("als_msc_trials").set_index("trial")
+    ph2 = msc.loc["NurOwn phase 2"]
+    assert ph2["comparator"] == "placebo" and "randomized" in ph2["design"] and "similar" in ph2["primary_result"]

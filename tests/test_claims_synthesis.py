@@ -1,0 +1,167 @@
+"""Every comparison the prose of chapters/synthesis.ipynb makes, asserted against computed quantities.
+
+If a data table changes so that a sentence of the chapter would become false (an interval that is
+"wider" turns narrower, a size that is "hundreds" becomes thousands), the matching test fails.
+Tolerances are stated where a number is pinned.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from appraisal import data, evidence, recompute, sample_size
+
+
+@pytest.fixture(scope="module")
+def results():
+    return evidence.study_results().set_index("study")
+
+
+@pytest.fixture(scope="module")
+def widths():
+    return evidence.interval_widths(evidence.study_results()).set_index("study")
+
+
+# ------------------------------------------------------------------ "What does each study show, side by side?"
+
+def test_counts_in_the_opening_paragraph(results):
+    # "Of the 5 studies, 2 are randomized, and only one of those is in ALS"
+    assert len(results) == 5 and results["randomized"].sum() == 2
+    assert ((results["disease"] == "ALS") & results["randomized"]).sum() == 1
+
+
+def test_se_of_log_ratio_pinned(widths):
+    """SE = (ln upper − ln lower) / (2 · 1.959964), to 1e-3 (the chapter prints three decimals)."""
+    assert widths.loc["barczewska2020", "se_log"] == pytest.approx(math.log(0.59 / 0.16) / (2 * 1.959964), abs=1e-7)
+    assert widths.loc["barczewska2020", "se_log"] == pytest.approx(0.333, abs=1e-3)
+    assert widths.loc["uccelli2021", "se_log"] == pytest.approx(0.242, abs=1e-3)
+    assert widths.loc["cudkowicz2022", "se_log"] == pytest.approx(0.378, abs=1e-3)
+    assert widths.loc["uccelli2021", "se_log"] == recompute.se_from_ci(0.58, 1.50, log=True)
+
+
+def test_hr_interval_is_wider_than_mesems_on_the_log_scale(widths):
+    # "its SE is 0.333, about 1.4 times that of MESEMS" — the referee's finding, the right way round
+    assert widths.loc["barczewska2020", "se_log"] > widths.loc["uccelli2021", "se_log"]
+    assert widths.loc["barczewska2020", "se_log"] / widths.loc["uccelli2021", "se_log"] == pytest.approx(1.4, abs=0.05)
+
+
+def test_hr_interval_looks_narrower_on_the_natural_scale(widths):
+    # "looks narrower when its limits are subtracted (0.43 against 0.92)"
+    assert widths.loc["barczewska2020", "natural_width"] < widths.loc["uccelli2021", "natural_width"]
+
+
+def test_mesems_narrowest_debamestrocel_widest(widths):
+    order = list(widths.index)  # interval_widths sorts narrowest first
+    assert order == ["uccelli2021", "barczewska2020", "cudkowicz2022"]
+
+
+def test_only_the_non_randomized_study_lies_far_from_1(results):
+    # figure title; "The randomized trials found no clear effect"
+    ratios = results[results["effect_measure"].str.endswith("ratio") & results["lower"].notna()]
+    excludes_1 = ratios[(ratios["upper"] < 1) | (ratios["lower"] > 1)]
+    assert list(excludes_1.index) == ["barczewska2020"]
+    assert not results.loc["barczewska2020", "randomized"]
+    rand = ratios[ratios["randomized"]]
+    assert ((rand["lower"] < 1) & (rand["upper"] > 1)).all()
+
+
+def test_matched_comparison_has_the_largest_effect(results):
+    ratios = results[results["effect_measure"].str.endswith("ratio")]
+    size = ratios["estimate"].map(lambda x: abs(math.log(x)))
+    assert size.idxmax() == "barczewska2020"
+
+
+# ------------------------------------------------------------------ "How sure can we be, question by question?"
+
+def test_certainty_wording_follows_the_table():
+    """The chapter glues each statement; it must start with the computed level (MS row included)."""
+    c = evidence.certainty_table().set_index("question_id")
+    for q, r in c.iterrows():
+        assert r["statement"].lower().startswith(r["certainty"]), q
+    # "rated down for <changes_ms> because its interval is wide": the MS row is rated down for imprecision only
+    assert c.loc["ms_inflammation", "changes"].startswith("imprecision")
+    assert c.loc["ms_inflammation", "direction"] == "little or no effect"
+    # "The direction is a benefit, but the certainty that it is real is the lowest there is"
+    assert c.loc["als_survival", "direction"] == "benefit" and c.loc["als_survival", "certainty"] == "very low"
+
+
+# ------------------------------------------------------------------ "What would a decisive ALS trial need?"
+
+@pytest.fixture(scope="module")
+def sd_table():
+    sds = sample_size.slope_sds()
+    return sds.assign(total=sample_size.size_over_sd(sds["sd"])["total"].to_numpy()).set_index("key")
+
+
+def test_trial_population_sds_are_smaller_than_the_proact_spread(sd_table):
+    proact = sd_table.loc["proact_pooled", "sd"]
+    others = sd_table.drop(index="proact_pooled")
+    assert (others["sd"] < proact).all()
+    # "The slopes observed over a 24-week trial lie between" the true SD and the PRO-ACT spread
+    assert sd_table.loc["vaneijk_all", "sd"] < sd_table.loc["centaur_active", "sd"] < proact
+    # "Slopes before enrolment ... are tighter still"
+    assert sd_table.loc[["centaur_pre", "proact_matched_pre"], "sd"].max() < sd_table.loc["vaneijk_all", "sd"]
+    # "The SD of the change in slope ... is larger again"
+    assert sd_table.loc["oh2018_change", "sd"] > sd_table.loc["centaur_active", "sd"]
+
+
+def test_hundreds_at_trial_population_sds_thousands_only_at_proact(sd_table):
+    trial_pop = sd_table[sd_table["kind"].isin(["true between-patient", "observed on-trial slope"])]
+    assert trial_pop["total"].between(100, 999).all()
+    assert sd_table.loc["proact_pooled", "total"] >= 2000  # "thousands"
+    assert (sd_table.drop(index="proact_pooled")["total"] < 2000).all()  # "only at the noisy PRO-ACT spread"
+    assert 100 <= sample_size.patients_per_arm(sd_slope=1.0).total < 1000  # "an SD of 1 ... hundreds"
+
+
+def test_recent_trials_against_the_range(sd_table):
+    trial_pop = sd_table[sd_table["kind"].isin(["true between-patient", "observed on-trial slope"])]
+    lo, hi = trial_pop["total"].min(), trial_pop["total"].max()
+    n = data.load_table("als_trial_sizes").set_index("trial")["n"]
+    assert lo <= n["PHOENIX"] <= hi  # "PHOENIX enrolled 664, inside that range"
+    assert n["VALOR"] < lo and n["CENTAUR"] < lo  # "smaller than its lower end"
+    assert sample_size.sd_for_total(n["PHOENIX"]) == pytest.approx(1.05, abs=0.005)
+
+
+def test_every_book_study_is_smaller_than_the_smallest_trial_population_size(results, sd_table):
+    trial_pop = sd_table[sd_table["kind"].isin(["true between-patient", "observed on-trial slope"])]
+    assert results["n"].max() < trial_pop["total"].min()
+
+
+def test_exercise_plan_exceeds_debamestrocel_and_is_close_to_phoenix(results):
+    plan = sample_size.patients_per_arm(sd_slope=1.0, slowing=0.3, dropout=0.25, power=0.9)
+    assert plan.total > 3 * results.loc["cudkowicz2022", "n"]  # "several times"
+    phoenix = data.load_table("als_trial_sizes").set_index("trial").loc["PHOENIX", "n"]
+    assert abs(plan.total - phoenix) / phoenix < 0.15  # "close to PHOENIX's"
+    # the exercise calls SD 1.0 "in the range reported for trial populations"
+    sds = sample_size.slope_sds().set_index("key")["sd"]
+    assert sds["vaneijk_all"] <= 1.0 <= sds["centaur_active"]
+
+
+# ------------------------------------------------------------------ "Beyond the five sources"
+
+def test_no_completed_phase_3_msc_trial_in_als_met_its_primary_endpoint():
+    msc = data.load_table("als_msc_trials")
+    done = msc[(msc["phase"] == 3) & (msc["n_meaning"] != "planned")]
+    assert len(done) == 2
+    assert done["primary_result"].str.contains("not met").all()
+
+
+def test_the_one_favourable_randomized_msc_trial_was_open_label():
+    msc = data.load_table("als_msc_trials")
+    done = msc[msc["n_meaning"] != "planned"]
+    favourable = done[~done["primary_result"].str.contains("not met|similar")]
+    assert list(favourable["trial"]) == ["lenzumestrocel phase 2 (NCT01363401)"]
+    assert "open-label" in favourable["design"].iloc[0] and "no sham" in favourable["design"].iloc[0]
+    # "The book's five sources contain one randomized MSC trial in ALS. At least four more ..."
+    assert int(msc["in_book"].sum()) == 1 and int((~msc["in_book"]).sum()) >= 4
+
+
+def test_first_fda_approved_msc_product_is_not_for_als():
+    appr = data.load_table("als_approvals")
+    ryoncil = appr[appr["brand"] == "Ryoncil"].iloc[0]
+    assert ryoncil["jurisdiction"] == "United States" and "not ALS" in ryoncil["population"]
+    korea = appr[appr["brand"] == "Neuronata-R"].iloc[0]
+    assert korea["jurisdiction"] == "South Korea" and korea["event"] == "conditional approval"
+    assert korea["population"] == "ALS"
