@@ -227,3 +227,9 @@ def test_simulated_peak_sits_above_the_formula_peak(sims, bounds):
     best = mt.one_below_rest_above_max(*bounds)[1]
     peak = sims[0.0].one_below_rest_above_by_markers(*bounds).max()
     assert best < peak < best + 3 * _se(best)
+
+
+def test_takeaway_common_and_with_many_tests_likely():
+    # "common when nothing changes, and with many tests likely": > 10% at the fewest, > 50% at the most
+    assert mt.fwer_independent(min(K_SCENARIOS), 0.05) > 0.1
+    assert mt.fwer_independent(max(K_SCENARIOS), 0.05) > 0.5
