@@ -9,6 +9,12 @@ finding when nothing changed. This module gives
   identity; Šidák Z. J Am Stat Assoc 1967;62:626–633);
 * :func:`expected_false_positives` – ``k α``, the mean number of "significant"
   results under the global null, whatever the correlation between tests;
+* :func:`one_below_rest_above` – the chance of one particular *pattern* among ``k``
+  independent null tests: exactly one p below ``below`` and the other ``k − 1`` all
+  above ``above``, ``k · below · (1 − above)^(k − 1)`` (a binomial counting argument);
+  :func:`one_below_rest_above_max` – its largest value over ``k`` and where it is
+  reached. This is not the family-wise rate: the pattern asks in addition that no
+  other test comes near significance, so its chance first rises and then falls with ``k``;
 * :func:`n_comparisons` – markers × fluids × follow-up visits compared with baseline;
 * :func:`adjust`, :func:`holm`, :func:`benjamini_hochberg` – thin wrappers over
   :func:`statsmodels.stats.multitest.multipletests` (Holm 1979; Benjamini and
@@ -35,6 +41,8 @@ __all__ = [
     "METHODS",
     "fwer_independent",
     "expected_false_positives",
+    "one_below_rest_above",
+    "one_below_rest_above_max",
     "n_comparisons",
     "adjust",
     "holm",
@@ -71,6 +79,63 @@ def expected_false_positives(k: int, alpha: float = 0.05) -> float:
     k = chk.integer("k", k, low=1)
     alpha = chk.probability("alpha", alpha)
     return float(k * alpha)
+
+
+def _pattern_levels(below, above) -> tuple[float, float]:
+    below = chk.probability("below", below)
+    above = chk.probability("above", above)
+    if below > above:
+        raise ValueError(f"below={below!r} is not allowed: below must be at most above={above!r} "
+                         "(one p-value below `below`, every other one above `above`).")
+    return below, above
+
+
+def one_below_rest_above(k: int, below: float = 0.01, above: float = 0.05) -> float:
+    """Chance that, of ``k`` independent tests of true nulls, exactly one has p < ``below`` and the rest p > ``above``.
+
+    ``k · below · (1 − above)^(k − 1)``. The binomial (multinomial) counting argument
+    (Feller W. *An Introduction to Probability Theory and Its Applications*, vol. 1,
+    3rd ed., Wiley 1968, ch. VI): under its null each p-value is uniform on (0, 1), so
+    it falls below ``below`` with probability ``below`` and above ``above`` with
+    probability ``1 − above``; the tests are independent, and the one low p-value can be
+    any of the ``k`` tests. With ``below = above = α`` this is the binomial probability
+    of exactly one "significant" result, ``k α (1 − α)^(k − 1)``.
+
+    It is the chance of the *pattern* a report such as "one marker p < 0.01, all others
+    p > 0.05" describes, **not** the family-wise error rate :func:`fwer_independent`
+    (at least one p < α, whatever the others): the pattern also asks that none of the
+    other ``k − 1`` tests reaches ``above``, which gets harder as ``k`` grows. Nor is it a
+    p-value: a p-value adds up every result at least as extreme as the one seen.
+
+    >>> round(one_below_rest_above(10, 0.01, 0.05), 4)
+    0.063
+    """
+    k = chk.integer("k", k, low=1)
+    below, above = _pattern_levels(below, above)
+    return float(k * below * (1.0 - above) ** (k - 1))
+
+
+def one_below_rest_above_max(below: float = 0.01, above: float = 0.05) -> tuple[list[int], float]:
+    """The largest value of :func:`one_below_rest_above` over ``k`` and every ``k`` that reaches it.
+
+    The ratio of consecutive values is ``(k + 1)(1 − above) / k``, which is at least 1
+    exactly when ``k ≤ (1 − above) / above``; so the chance rises up to
+    ``k = ⌊(1 − above) / above⌋ + 1`` and falls after it, and two neighbouring ``k`` tie
+    when ``(1 − above) / above`` is a whole number (19 and 20 for ``above = 0.05``).
+    Here the ``k`` around that turning point are evaluated and the maximisers are those
+    within a relative ``1e-9`` of the largest value (so a tie is reported as a tie, whatever
+    the rounding of ``(1 − above) / above``). Returns ``(ks, value)``.
+
+    >>> ks, value = one_below_rest_above_max(0.01, 0.05)
+    >>> ks, round(value, 4)
+    ([19, 20], 0.0755)
+    """
+    below, above = _pattern_levels(below, above)
+    turn = int(np.floor((1.0 - above) / above))
+    ks = np.arange(max(1, turn - 1), turn + 3)
+    values = ks * below * (1.0 - above) ** (ks - 1)
+    best = float(values.max())
+    return [int(k) for k in ks[values >= best * (1.0 - 1e-9)]], best
 
 
 def n_comparisons(markers: int, fluids: int = 1, follow_up_visits: int = 1) -> int:

@@ -135,3 +135,79 @@ def test_adjust_leaves_the_garbage_collector_as_it_was():
     before = gc.get_freeze_count()
     mt.holm([0.01, 0.2, 0.3])
     assert gc.get_freeze_count() == before
+
+
+# --- the reported pattern: exactly one p below `below`, every other above `above` -------------------
+
+def test_one_below_rest_above_known_values():
+    # k · 0.01 · 0.95^(k−1), hand-computed: k = 1 → 0.01; k = 10 → 0.0630249; k = 20 → 0.0754707;
+    # k = 60 → 0.6 · 0.95^59 = 0.0290967; tolerance 1e-6
+    assert mt.one_below_rest_above(1) == pytest.approx(0.01, abs=1e-12)
+    assert mt.one_below_rest_above(10) == pytest.approx(0.0630249, abs=1e-6)
+    assert mt.one_below_rest_above(20, 0.01, 0.05) == pytest.approx(0.0754707, abs=1e-6)
+    assert mt.one_below_rest_above(60) == pytest.approx(0.0290967, abs=1e-6)
+
+
+def test_one_below_rest_above_is_a_multinomial_probability():
+    # three cells per test: p < a (prob a), a ≤ p ≤ b (prob b − a), p > b (prob 1 − b);
+    # the pattern is the multinomial count (1, 0, k − 1); also binom.pmf(1, k, a) · ((1 − b)/(1 − a))^(k − 1)
+    from scipy import stats
+
+    for k in (1, 2, 5, 19, 20, 40):
+        for a, b in ((0.01, 0.05), (0.005, 0.1), (0.05, 0.05)):
+            expected = stats.multinomial.pmf([1, 0, k - 1], k, [a, b - a, 1 - b])
+            assert mt.one_below_rest_above(k, a, b) == pytest.approx(expected, rel=1e-9)
+            via_binom = stats.binom.pmf(1, k, a) * ((1 - b) / (1 - a)) ** (k - 1)
+            assert mt.one_below_rest_above(k, a, b) == pytest.approx(via_binom, rel=1e-9)
+
+
+def test_with_one_level_it_is_the_binomial_exactly_one():
+    from scipy import stats
+
+    for k in (3, 10, 20):
+        assert mt.one_below_rest_above(k, 0.05, 0.05) == pytest.approx(stats.binom.pmf(1, k, 0.05), rel=1e-12)
+
+
+def test_pattern_is_not_the_family_wise_rate():
+    # for every k ≥ 2 the pattern is rarer than "at least one p < 0.01", which is rarer than "at least one p < 0.05"
+    for k in range(2, 80):
+        assert mt.one_below_rest_above(k) < mt.fwer_independent(k, 0.01) < mt.fwer_independent(k, 0.05)
+    # k = 1: the pattern is simply p < 0.01
+    assert mt.one_below_rest_above(1) == pytest.approx(mt.fwer_independent(1, 0.01))
+
+
+def test_pattern_maximum_over_k():
+    # 19 · 0.01 · 0.95^18 = 20 · 0.01 · 0.95^19 = 0.0754707 (a tie, since 20 · 0.95 = 19); tolerance 1e-6
+    ks, value = mt.one_below_rest_above_max(0.01, 0.05)
+    assert ks == [19, 20]
+    assert value == pytest.approx(0.0754707, abs=1e-6)
+    brute = max(mt.one_below_rest_above(k) for k in range(1, 500))
+    assert value == pytest.approx(brute, rel=1e-12)
+    # no tie when (1 − b)/b is not whole: b = 0.03 → k = 33
+    ks, value = mt.one_below_rest_above_max(0.01, 0.03)
+    assert ks == [33] and value == pytest.approx(max(mt.one_below_rest_above(k, 0.01, 0.03) for k in range(1, 500)))
+    # a large `above` puts the maximum at k = 1
+    assert mt.one_below_rest_above_max(0.01, 0.9)[0] == [1]
+
+
+def test_pattern_rises_then_falls():
+    values = [mt.one_below_rest_above(k) for k in range(1, 61)]
+    assert all(b > a for a, b in zip(values[:18], values[1:19]))  # rising up to k = 19
+    assert all(b < a for a, b in zip(values[19:], values[20:]))  # falling from k = 20
+
+
+@pytest.mark.parametrize(
+    "call, match",
+    [
+        (lambda: mt.one_below_rest_above(0), r"k=0 is not allowed"),
+        (lambda: mt.one_below_rest_above(3.5), r"k=3.5 is not allowed"),
+        (lambda: mt.one_below_rest_above(5, 0.0, 0.05), r"below=0.0 is not allowed"),
+        (lambda: mt.one_below_rest_above(5, 0.01, 1.0), r"above=1.0 is not allowed"),
+        (lambda: mt.one_below_rest_above(5, 0.1, 0.05), r"below=0.1 is not allowed: below must be at most above=0.05"),
+        (lambda: mt.one_below_rest_above_max(0.2, 0.05), r"below=0.2 is not allowed"),
+        (lambda: mt.one_below_rest_above_max(0.01, "0.05"), r"above='0.05' is not allowed"),
+    ],
+)
+def test_pattern_bad_input(call, match):
+    with pytest.raises(ValueError, match=match):
+        call()

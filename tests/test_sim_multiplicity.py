@@ -160,3 +160,62 @@ def test_counts_among_first_markers():
     assert s.mean_false_positives(0.05) == pytest.approx(float(s.significant(0.05).sum(axis=1).mean()))
     with pytest.raises(ValueError, match=r"markers=31 is not allowed"):
         s.mean_false_positives(0.05, markers=31)
+
+
+# --- the reported pattern: exactly one p < 0.01, every other p > 0.05 ------------------------------
+
+def test_pattern_counts_by_hand():
+    p = np.array([
+        [0.005, 0.20, 0.60],   # the pattern among 1, 2 and 3 markers
+        [0.005, 0.03, 0.60],   # among 1 only: the second is below 0.05
+        [0.20, 0.005, 0.90],   # among 2 and 3 (the low one need not be first)
+        [0.005, 0.004, 0.90],  # never: two below 0.01
+        [0.30, 0.40, 0.50],    # never: none below 0.01
+    ])
+    s = sm.NullStudies(pvalues=p, n=15, k=3, rho=0.0, test="t", effect=0.0, seed=0)
+    assert s.one_below_rest_above_by_markers(0.01, 0.05).tolist() == pytest.approx([3 / 5, 2 / 5, 2 / 5])
+    assert s.one_below_rest_above(0.01, 0.05) == pytest.approx(2 / 5)
+    assert s.one_below_rest_above(0.01, 0.05, markers=1) == pytest.approx(3 / 5)
+    # with below = above it is "exactly one significant"
+    assert s.one_below_rest_above(0.05, 0.05) == pytest.approx(s.share_exactly(1, 0.05))
+
+
+def test_independent_pattern_near_formula():
+    # 40 000 null studies of 30 independent markers; MC SE of a share near 0.075 is about 0.0013,
+    # tolerance 4 SE at each k checked
+    s = sm.simulate_changes(n=15, k=30, rho=0.0, n_sims=40_000, seed=21)
+    curve = s.one_below_rest_above_by_markers(0.01, 0.05)
+    for k in (1, 5, 10, 20, 30):
+        expected = mt.one_below_rest_above(k, 0.01, 0.05)
+        assert curve[k - 1] == pytest.approx(expected, abs=4 * s.share_se(expected))
+
+
+def test_correlation_makes_the_pattern_rarer():
+    # strongly correlated markers go low together, so "one low, all others high" becomes rare
+    ind = sm.simulate_changes(n=15, k=20, rho=0.0, n_sims=8000, seed=22).one_below_rest_above()
+    cor = sm.simulate_changes(n=15, k=20, rho=0.9, n_sims=8000, seed=22).one_below_rest_above()
+    assert cor < ind - 0.03
+
+
+def test_pattern_bad_input():
+    s = sm.simulate_changes(n=15, k=4, n_sims=50, seed=1)
+    with pytest.raises(ValueError, match=r"below=0.1 is not allowed: below must be at most above=0.05"):
+        s.one_below_rest_above(0.1, 0.05)
+    with pytest.raises(ValueError, match=r"above=0 is not allowed"):
+        s.one_below_rest_above(0.01, 0)
+    with pytest.raises(ValueError, match=r"markers=5 is not allowed"):
+        s.one_below_rest_above(markers=5)
+    with pytest.raises(ValueError, match=r"share=1.5 is not allowed"):
+        s.share_se(1.5)
+
+
+def test_family_error_carries_the_pattern():
+    f = sm.family_error(n=15, k=20, rho=0.0, n_sims=4000, seed=3)
+    assert (f.below, f.above) == (0.01, 0.05)
+    assert f.pattern_independent == pytest.approx(mt.one_below_rest_above(20, 0.01, 0.05))
+    assert f.pattern == pytest.approx(f.pattern_by_markers[-1])
+    se = np.sqrt(f.pattern_independent * (1 - f.pattern_independent) / f.n_sims)
+    assert f.pattern == pytest.approx(f.pattern_independent, abs=4 * se)
+    assert len(f.pattern_by_markers) == 20
+    # the pattern (one p < 0.01, the rest > 0.05) is one way of having exactly one p < 0.05
+    assert f.alpha == 0.05 and f.pattern <= f.share_exactly_one

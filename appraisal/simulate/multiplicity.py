@@ -158,6 +158,36 @@ class NullStudies:
         """Mean number of p < ``alpha`` per study (close to ``markers × α`` under the null)."""
         return float(self.n_significant(alpha, markers).mean())
 
+    def _pattern(self, below: float, above: float) -> np.ndarray:
+        """Boolean (studies × j): among the first ``j`` markers exactly one p < ``below`` and the rest p > ``above``."""
+        below = chk.probability("below", below)
+        above = chk.probability("above", above)
+        if below > above:
+            raise ValueError(f"below={below!r} is not allowed: below must be at most above={above!r}.")
+        n_below = np.cumsum(self.pvalues < below, axis=1)
+        n_not_above = np.cumsum(self.pvalues <= above, axis=1)
+        # the one p-value below `below` is also the only one not above `above`
+        return (n_below == 1) & (n_not_above == 1)
+
+    def one_below_rest_above(self, below: float = 0.01, above: float = 0.05, markers: int | None = None) -> float:
+        """Share of studies showing the pattern "exactly one p < ``below``, every other p > ``above``".
+
+        Among the first ``markers`` (default all). Under independence it approaches
+        :func:`appraisal.multiple_testing.one_below_rest_above`; with correlated markers it
+        is what the simulation says.
+        """
+        markers = self.k if markers is None else chk.integer("markers", markers, low=1, high=self.k)
+        return float(self._pattern(below, above)[:, markers - 1].mean())
+
+    def one_below_rest_above_by_markers(self, below: float = 0.01, above: float = 0.05) -> np.ndarray:
+        """:meth:`one_below_rest_above` when only the first ``j`` markers are tested, for ``j = 1 … k``."""
+        return self._pattern(below, above).mean(axis=0)
+
+    def share_se(self, share: float) -> float:
+        """Monte Carlo standard error of a share of these studies: ``sqrt(s (1 − s) / n_sims)``."""
+        share = chk.in_range("share", share, 0.0, 1.0)
+        return float(np.sqrt(share * (1.0 - share) / self.n_sims))
+
 
 def simulate_prepost(n: int = 15, k: int = 10, rho: float = 0.0, n_sims: int = 2000, seed: int = 0,
                      time_correlation: float = 0.5, test: str = "t", effect: float = 0.0) -> NullStudies:
@@ -235,23 +265,35 @@ class FamilyError:
     fwer_by_markers: np.ndarray
     mean_false_positives: float
     share_exactly_one: float
+    below: float
+    above: float
+    pattern: float
+    pattern_independent: float
+    pattern_by_markers: np.ndarray
 
 
 def family_error(n: int = 15, k: int = 10, rho: float = 0.0, alpha: float = 0.05, n_sims: int = 1000,
-                 seed: int = 2024) -> FamilyError:
+                 seed: int = 2024, below: float = 0.01, above: float = 0.05) -> FamilyError:
     """Family-wise error of ``k`` paired t-tests on ``n`` patients under the null, simulated and analytic.
 
     Simulated with :func:`simulate_changes` (fast, same distribution as :func:`simulate_prepost`).
     ``fwer_independent`` is ``1 − (1 − α)^k`` (:func:`appraisal.multiple_testing.fwer_independent`),
-    the value the simulation should approach when ``rho = 0``.
+    the value the simulation should approach when ``rho = 0``. ``pattern`` is the simulated
+    share of studies with exactly one p < ``below`` and every other p > ``above`` (the
+    pattern a report of "one marker p < 0.01, all others p > 0.05" describes), and
+    ``pattern_independent`` its formula for independent tests,
+    :func:`appraisal.multiple_testing.one_below_rest_above`.
     """
-    from ..multiple_testing import fwer_independent
+    from ..multiple_testing import fwer_independent, one_below_rest_above
 
     alpha = chk.probability("alpha", alpha)
     sims = simulate_changes(n=n, k=k, rho=rho, n_sims=n_sims, seed=seed)
+    pattern_curve = sims.one_below_rest_above_by_markers(below, above)
     return FamilyError(
         n=sims.n, k=sims.k, rho=sims.rho, alpha=alpha, n_sims=sims.n_sims,
         fwer=sims.fwer(alpha), fwer_se=sims.fwer_se(alpha), fwer_independent=fwer_independent(sims.k, alpha),
         fwer_by_markers=sims.fwer_by_markers(alpha), mean_false_positives=sims.mean_false_positives(alpha),
         share_exactly_one=sims.share_exactly(1, alpha),
+        below=float(below), above=float(above), pattern=float(pattern_curve[-1]),
+        pattern_independent=one_below_rest_above(sims.k, below, above), pattern_by_markers=pattern_curve,
     )

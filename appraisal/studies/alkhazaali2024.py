@@ -4,6 +4,13 @@ Reads ``data/alkhazaali2024_results`` only. The abstract prints two p-values and
 effect sizes, so :func:`checks` records what each number would need before it could be
 recomputed; :func:`claims_ledger` sets each claim (paraphrased) beside the evidence the
 abstract offers and what a 15-patient, one-arm design can support.
+
+The ledger does not take over the authors' word "diagnostic": a diagnostic biomarker
+detects or confirms a disease (it separates people with ALS from people without it), and
+a before–after series of treated patients measures no one without ALS. A marker that
+moves after a treatment is, at most, a pharmacodynamic (response) biomarker in the
+FDA–NIH BEST vocabulary (BEST Resource, 2016), and even that needs a control group to
+show the treatment moved it.
 """
 
 from __future__ import annotations
@@ -43,7 +50,7 @@ def claims_ledger(name: str = TABLE) -> pd.DataFrame:
          f"one paired comparison in {n} patients, p printed as a bound",
          "that the measured values differed between the two samples, if sampling and assay were stable; "
          "not why they differed (no control group), and not by how much (no effect size)"),
-        ("No other marker changed",
+        ("No other marker changed significantly",
          f"p printed as above {p_others:g} for every other marker",
          f"little: with {n} patients a real but moderate change is often missed, "
          "so 'not significant' is not 'unchanged'"),
@@ -51,11 +58,16 @@ def claims_ledger(name: str = TABLE) -> pd.DataFrame:
          "the TNF-α change",
          "not supported: no clinical outcome is reported and no link between CSF TNF-α and "
          "how patients function or survive is shown"),
-        ("The study suggests diagnostic biomarkers",
-         "the TNF-α change",
-         "a hypothesis to test in a new, prespecified, controlled study"),
-        ("The treatment is safe (title)",
-         "not reported in the abstract",
+        ("The study suggests 'diagnostic' biomarkers (the authors' word)",
+         f"the TNF-α change between two visits of {n} treated patients, all with ALS",
+         "not a diagnostic marker: no one without ALS was measured, so nothing here tells patients from "
+         "people without the disease. A marker that moves after treatment would be a pharmacodynamic "
+         "(response) marker, and whether the cells moved it is a hypothesis for a prespecified, controlled study"),
+        ("The title promises an evaluation of safety",
+         "not reported in the abstract: no adverse events, no counts",
          f"cannot be judged from the abstract; {n} patients over {follow_up} months can miss uncommon harms"),
+        ("More studies are needed to confirm the results (the authors)",
+         "the authors' own closing sentence",
+         "agreed: the authors' call for confirmation fits the design better than their reading of benefit"),
     ]
     return pd.DataFrame(rows, columns=["claim (paraphrased)", "evidence offered", "what the design can support"])

@@ -1,0 +1,235 @@
+"""Every comparison the biomarker-preprint chapter makes in prose, asserted against computed quantities.
+
+If a change to the data, the methods or the simulation settings flips one of these, the
+chapter's wording is wrong and this test fails. Settings mirror the notebook
+(chapters/biomarker_preprint.ipynb): assumed comparison counts 3, 5, 10, 20, 60; n = 15;
+2000 null studies per correlation with seed 20240326.
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from statsmodels.stats.power import TTestPower
+
+from appraisal import data, structured
+from appraisal import multiple_testing as mt
+from appraisal.simulate import multiplicity as sm
+from appraisal.studies import alkhazaali2024 as study
+from appraisal.widgets import static_table
+from appraisal.widgets.multiplicity import multiplicity_explorer
+
+SOURCE = "alkhazaali2024_results"
+K_SCENARIOS = [3, 5, 10, 20, 60]
+RHOS = (0.0, 0.3, 0.6, 0.9)
+N_SIMS = 2000
+
+
+@pytest.fixture(scope="module")
+def bounds():
+    return data.value(SOURCE, "p_tnf_alpha_csf"), data.value(SOURCE, "p_other_markers")
+
+
+@pytest.fixture(scope="module")
+def sims():
+    n = data.value(SOURCE, "n_patients")
+    return {rho: sm.simulate_prepost(n=n, k=max(K_SCENARIOS), rho=rho, n_sims=N_SIMS, seed=20240326) for rho in RHOS}
+
+
+def _se(share, n_sims=N_SIMS):
+    return float(np.sqrt(share * (1 - share) / n_sims))
+
+
+# --- "How many comparisons": family-wise rate vs the reported pattern --------------------------------
+
+def test_bounds_are_the_printed_ones(bounds):
+    assert bounds == (0.01, 0.05)
+
+
+def test_more_likely_than_not_from_k_half():
+    # figure title: "From k = 14 on a p < 0.05 is more likely than not"
+    k_half = min(k for k in range(1, 200) if mt.fwer_independent(k, 0.05) >= 0.5)
+    assert mt.fwer_independent(k_half - 1, 0.05) < 0.5 <= mt.fwer_independent(k_half, 0.05)
+    assert k_half == 14
+
+
+def test_pattern_is_rarer_than_either_family_wise_rate(bounds):
+    for k in K_SCENARIOS:
+        assert mt.one_below_rest_above(k, *bounds) < mt.fwer_independent(k, 0.01) < mt.fwer_independent(k, 0.05)
+
+
+def test_pattern_rises_then_falls_and_never_exceeds_its_maximum(bounds):
+    ks, best = mt.one_below_rest_above_max(*bounds)
+    assert ks == [19, 20]
+    assert 0.07 < best < 0.08  # "about 7.5%", "never exceeds 7.5%" (printed to one decimal)
+    assert round(100 * best, 1) == 7.5
+    values = [mt.one_below_rest_above(k, *bounds) for k in range(1, 200)]
+    assert max(values) == pytest.approx(best)
+    assert values[0] < values[9] < values[18] and values[19] > values[39] > values[59]  # rises, then falls
+
+
+def test_pattern_range_over_scenarios(bounds):
+    values = [mt.one_below_rest_above(k, *bounds) for k in K_SCENARIOS]
+    assert min(values) == mt.one_below_rest_above(3, *bounds)  # lowest at the fewest tests
+    assert max(values) == pytest.approx(mt.one_below_rest_above_max(*bounds)[1])  # k = 20 is a scenario
+
+
+def test_at_least_one_p_below_001_keeps_rising():
+    values = [mt.fwer_independent(k, 0.01) for k in (5, 10, 20, 40, 60)]
+    assert all(b > a for a, b in zip(values, values[1:]))
+
+
+def test_few_markers_make_the_finding_harder_to_get_by_chance():
+    # "cannot tell a real change from a false alarm unless very few markers were tested"
+    assert mt.fwer_independent(min(K_SCENARIOS), 0.01) < 0.05 < mt.fwer_independent(20, 0.01)
+
+
+# --- the simulation ----------------------------------------------------------------------------------
+
+def test_independent_simulation_reproduces_both_formulas(sims, bounds):
+    s = sims[0.0]
+    pattern = s.one_below_rest_above_by_markers(*bounds)
+    for k in (10, 20):
+        for a in (0.05, 0.01):
+            f = mt.fwer_independent(k, a)
+            assert abs(s.fwer_by_markers(a)[k - 1] - f) < 2 * _se(f)  # "differences of up to twice that"
+        f = mt.one_below_rest_above(k, *bounds)
+        assert abs(pattern[k - 1] - f) < 2 * _se(f)  # "close to the formula's"
+
+
+def test_exactly_one_p_below_005_is_not_the_pattern(sims, bounds):
+    s = sims[0.0]
+    assert s.one_below_rest_above(*bounds, markers=20) < s.share_exactly(1, 0.05, markers=20) < s.fwer_by_markers(0.05)[19]
+
+
+def test_correlation_lowers_the_family_wise_rate_but_not_to_5_percent(sims):
+    at20 = {rho: sims[rho].fwer_by_markers(0.05)[19] for rho in RHOS}
+    assert at20[0.9] < at20[0.6] < at20[0.3] < at20[0.0]
+    for rho in RHOS:
+        assert (sims[rho].fwer_by_markers(0.05)[4:] > 0.05).all()
+
+
+def test_mean_false_positives_stay_at_k_alpha(sims):
+    for rho, s in sims.items():
+        counts = s.n_significant(0.05, markers=20)
+        se = counts.std(ddof=1) / np.sqrt(s.n_sims)
+        assert abs(counts.mean() - mt.expected_false_positives(20, 0.05)) < 4 * se, rho
+
+
+def test_correlation_makes_the_pattern_rarer_still(sims, bounds):
+    fwer = {rho: sims[rho].fwer_by_markers(0.05)[19] for rho in RHOS}
+    pattern = {rho: sims[rho].one_below_rest_above(*bounds, markers=20) for rho in RHOS}
+    assert pattern[0.6] < pattern[0.0]
+    assert pattern[0.6] / pattern[0.0] < fwer[0.6] / fwer[0.0]  # "rarer still": a larger relative fall
+    # takeaway: at most 7.5% for independent markers, "less for correlated ones"
+    best = mt.one_below_rest_above_max(*bounds)[1]
+    for rho in (0.3, 0.6, 0.9):
+        assert sims[rho].one_below_rest_above_by_markers(*bounds).max() < best
+
+
+def test_alpha_001_helps_but_does_not_solve_it(sims):
+    for rho in (0.0, 0.6):
+        assert 0.05 < sims[rho].fwer_by_markers(0.01)[19] < sims[rho].fwer_by_markers(0.05)[19]
+
+
+# --- Holm and Benjamini–Hochberg -----------------------------------------------------------------------
+
+def test_printed_bound_survives_holm_only_for_few_tests(bounds):
+    k_sure = max(k for k in range(1, 200) if bounds[0] <= mt.holm_threshold_for_smallest(k, 0.05) + 1e-15)
+    assert k_sure == 5
+    survive = [k for k in K_SCENARIOS if mt.holm(mt.illustrative_family(0.009, k, seed=k))["significant"].iloc[0]]
+    assert max(survive) == 5
+
+
+def test_holm_keeps_one_bh_keeps_two():
+    ps = [0.004, 0.012, 0.03, 0.2, 0.5, 0.7]
+    assert mt.holm(ps)["significant"].tolist() == [True] + [False] * 5
+    bh = mt.benjamini_hochberg(ps)
+    assert bh["significant"].tolist() == [True, True] + [False] * 4
+    assert 0.05 < bh["p_adjusted"].iloc[2] < 0.07  # "just misses"
+
+
+# --- exercises and the widget --------------------------------------------------------------------------
+
+def test_power_fewer_than_half():
+    n = data.value(SOURCE, "n_patients")
+    assert TTestPower().power(effect_size=0.5, nobs=n, alpha=0.05) < 0.5
+    s = sm.simulate_prepost(n=n, k=1, n_sims=4000, seed=1, effect=0.5)
+    assert s.significant(0.05)[:, 0].mean() < 0.5
+
+
+def test_number_of_patients_hardly_matters():
+    a = sm.family_error(n=5, k=10, n_sims=4000, seed=1)
+    b = sm.family_error(n=30, k=10, n_sims=4000, seed=2)
+    assert abs(a.fwer - b.fwer) < 4 * np.hypot(a.fwer_se, b.fwer_se)
+
+
+def test_widget_pattern_stays_low_while_family_rate_climbs():
+    ex = multiplicity_explorer()
+    assert (ex.fixed["below"], ex.fixed["above"]) == (0.01, 0.05)
+    table = static_table(ex)
+    pattern = [c for c in table.columns if c.startswith("pattern") and "simulated" in c][0]
+    assert (table[pattern] < table["P(≥1 p<α) simulated"]).all()
+    assert (table[pattern] < 0.1).all()
+    # Monte Carlo error with the widget's n_sims: "a few points" for the first, "about one" for the pattern
+    n_sims = ex.fixed["n_sims"]
+    assert 1.5 < 100 * np.sqrt(0.25 / n_sims) < 3
+    assert 0.5 < 100 * _se(0.075, n_sims) < 1.5
+
+
+# --- the structured appraisal and the word "diagnostic" -----------------------------------------------
+
+def test_robins_i_overall_and_agreement_with_risk_of_bias_table():
+    j = structured.judgments(["alkhazaali2024"]).set_index("domain")
+    assert j.loc["Overall", "judgment"] == "critical"
+    assert (j.loc[j.index != "Overall", "n_questions"] >= 1).all()
+    rob = data.load_table("risk_of_bias")
+    rob = rob[rob["study"] == "alkhazaali2024"].set_index("domain")
+    assert rob["judgment"].to_dict() == j["judgment"].to_dict()
+
+
+def test_safety_statement_has_no_count():
+    s = structured.safety("alkhazaali2024")
+    assert len(s) == 1 and s["n"].isna().all() and s["events"].isna().all()
+
+
+def test_contradictions_cover_safety_and_diagnostic():
+    c = structured.contradictions("alkhazaali2024")
+    topics = " ".join(c["topic"]).lower()
+    assert "safety" in topics and "diagnostic" in topics
+
+
+def test_ledger_does_not_accept_diagnostic():
+    ledger = study.claims_ledger()
+    rows = ledger[ledger["claim (paraphrased)"].str.contains("diagnostic", case=False)]
+    assert len(rows) == 1
+    support = rows["what the design can support"].iloc[0]
+    assert support.startswith("not a diagnostic marker") and "pharmacodynamic" in support
+    # no other column or row uses the word as if it were the book's own
+    others = ledger.drop(rows.index)
+    assert not others.apply(lambda col: col.str.contains("diagnostic", case=False)).any().any()
+
+
+def test_chapter_never_uses_diagnostic_without_correcting_it(root):
+    nb = json.loads((root / "chapters" / "biomarker_preprint.ipynb").read_text(encoding="utf-8"))
+    for cell in nb["cells"]:
+        if cell["cell_type"] != "markdown":
+            continue
+        text = "".join(cell["source"])
+        if "diagnostic" in text.lower():
+            assert "pharmacodynamic" in text.lower(), text[:200]
+
+
+def test_simulated_peak_sits_above_the_formula_peak(sims, bounds):
+    # pattern-table caption: the simulated "largest" is the peak of a noisy curve, a little above the truth
+    best = mt.one_below_rest_above_max(*bounds)[1]
+    peak = sims[0.0].one_below_rest_above_by_markers(*bounds).max()
+    assert best < peak < best + 3 * _se(best)
+
+
+def test_takeaway_common_and_with_many_tests_likely():
+    # "common when nothing changes, and with many tests likely": > 10% at the fewest, > 50% at the most
+    assert mt.fwer_independent(min(K_SCENARIOS), 0.05) > 0.1
+    assert mt.fwer_independent(max(K_SCENARIOS), 0.05) > 0.5
