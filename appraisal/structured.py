@@ -101,8 +101,9 @@ def questions(name: str, directory=None) -> pd.DataFrame:
     """The answered signalling questions of one table (judgment rows left out), in the tool's domain order."""
     t = signalling(name, directory)
     q = t[t["item"] != "judgment"].copy()
-    order = {d: i for tool in _DOMAINS.values() for i, d in enumerate(tool)}
-    q["_o"] = q["domain"].map(order)
+    # order within each row's own tool: a domain name shared by both tools has a different place in each
+    order = {(tool, d): i for tool, domains in _DOMAINS.items() for i, d in enumerate(domains)}
+    q["_o"] = [order[(t, d)] for t, d in zip(q["tool"], q["domain"])]
     return q.sort_values(["study", "_o"], kind="stable").drop(columns="_o").reset_index(drop=True)
 
 
