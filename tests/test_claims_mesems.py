@@ -129,3 +129,14 @@ def test_signalling_questions_come_in_domain_order():
     q = structured.questions("mesems2021_signalling")
     firsts = [int(i.split(".")[0]) for i in q["item"]]
     assert firsts == sorted(firsts)
+
+
+def test_edss_exercise_claims():
+    # ms-ex-edss: "With no noise nobody improves"; "the 2012 share improved is well within what untreated
+    # patients would show" (rater SD 0.8)
+    out = E.reported_outcomes()
+    bon = float(out[(out["study"].str.startswith("Bonab")) & (out["category"] == "improved")]["percent"].iloc[0])
+    quiet = E.simulate_series(n=2000, rater_sd=0.0, progression=0.1, years=1.0, seed=1)
+    noisy = E.simulate_series(n=2000, rater_sd=0.8, progression=0.1, years=1.0, seed=1)
+    assert quiet.counts["improved"] == 0
+    assert 100 * noisy.counts["improved"] / 2000 > bon
