@@ -181,11 +181,12 @@ def test_widget_pattern_stays_low_while_family_rate_climbs():
 
 # --- the structured appraisal and the word "diagnostic" -----------------------------------------------
 
-def test_robins_i_overall_and_agreement_with_risk_of_bias_table():
+def test_robins_i_overall_and_the_synthesis_reads_the_same_judgments():
     j = structured.judgments(["alkhazaali2024"]).set_index("domain")
     assert j.loc["Overall", "judgment"] == "critical"
     assert (j.loc[j.index != "Overall", "n_questions"] >= 1).all()
-    rob = data.load_table("risk_of_bias")
+    from appraisal import evidence
+    rob = evidence.risk_of_bias()
     rob = rob[rob["study"] == "alkhazaali2024"].set_index("domain")
     assert rob["judgment"].to_dict() == j["judgment"].to_dict()
 

@@ -1,4 +1,5 @@
-"""Lesion-count crossover: limiting cases, analytic variance against simulation, statsmodels cross-check."""
+"""Lesion counts in two randomized groups (MESEMS's primary comparison): limiting cases, the analytic
+variance and statsmodels' power against simulation, the calibration to the published interval."""
 
 from __future__ import annotations
 
@@ -6,104 +7,113 @@ import math
 
 import numpy as np
 import pytest
+from statsmodels.stats.rates import power_negbin_ratio_2indep
 
+from appraisal import equivalence as eq
 from appraisal.simulate import lesions as L
 
-
-def test_null_rejection_rate_near_alpha():
-    # true ratio 1: the share of trials with p < 0.05 is near 5% (robust SE, large enough n)
-    r = L.power_simulated(n=400, ratio=1.0, rate=3.0, dispersion=3.0, shared=0.5, n_trials=4000, seed=11)
-    assert r.power == pytest.approx(0.05, abs=0.015)
+SE_MESEMS = eq.log_ratio(0.94, 0.58, 1.50).se
 
 
-def test_null_rejection_rate_at_mesems_size_is_slightly_liberal():
-    # 144 patients with heavy overdispersion: the sandwich SE is a little small (documented in the chapter)
-    r = L.power_simulated(n=144, ratio=1.0, rate=3.0, dispersion=5.5, shared=0.5, n_trials=4000, seed=12)
-    assert 0.04 <= r.power <= 0.09
+def test_counts_are_negative_binomial():
+    tr = L.simulate_trial(n_msc=100_000, n_placebo=100_000, ratio=0.5, rate=3.0, dispersion=2.0, seed=1)
+    b, a = tr["placebo"][0], tr["msc"][0]
+    assert b.mean() == pytest.approx(3.0, rel=0.02) and a.mean() == pytest.approx(1.5, rel=0.02)
+    assert b.var() == pytest.approx(3.0 + 2.0 * 9.0, rel=0.05)  # var = μ + kμ²
+    assert L.simulate_trial(n_msc=50_000, n_placebo=50_000, dispersion=0.0, seed=2)["placebo"].var() == pytest.approx(3.0, rel=0.05)
 
 
-def test_huge_trial_has_power_near_one():
-    r = L.power_simulated(n=5000, ratio=0.8, n_trials=200, seed=3)
-    assert r.power >= 0.99
-    assert L.power_analytic(n=5000, ratio=0.8).power > 0.999
+def test_analytic_se_is_zhu_lakkis_and_statsmodels():
+    se = L.se_log_ratio(69, 75, 0.94, 3.0, 1.8)
+    assert se**2 == pytest.approx((1 / (3 * 0.94) + 1.8) / 69 + (1 / 3 + 1.8) / 75)
+    # statsmodels' power with the same variance
+    res = power_negbin_ratio_2indep(3 * 0.7, 3.0, 69, nobs_ratio=75 / 69, dispersion=1.8, method_var="alt",
+                                    return_results=False)
+    assert L.power_analytic(69, 75, 0.7, 3.0, 1.8).power == pytest.approx(float(res), abs=1e-12)
 
 
-def test_no_overdispersion_gives_poisson_variance():
-    # dispersion 0: Var(log RR) = (1 + 1/RR) / (rate n), the conditional-Poisson result
-    assert L.se_log_ratio(100, 1.0, 2.0, 0.0, 0.5) == pytest.approx(math.sqrt(2 / (2.0 * 100)))
-    # all variation shared between periods: the crossover removes it completely
-    assert L.se_log_ratio(100, 1.0, 2.0, 8.0, 1.0) == pytest.approx(L.se_log_ratio(100, 1.0, 2.0, 0.0, 1.0))
-
-
-@pytest.mark.parametrize("kw", [dict(ratio=1.0), dict(ratio=0.7, shared=0.0), dict(ratio=0.6, dispersion=6.0, shared=0.2, rate=1.0)])
+@pytest.mark.parametrize("kw", [dict(ratio=1.0), dict(ratio=0.7, dispersion=0.5), dict(ratio=0.6, dispersion=4.0, rate=1.0)])
 def test_analytic_se_matches_simulated_spread(kw):
-    tr = L.simulate_trial(n=1000, n_trials=1500, seed=5, **kw)
+    tr = L.simulate_trial(n_msc=800, n_placebo=800, n_trials=1500, seed=5, **kw)
     est = L.estimate_ratio(tr["msc"], tr["placebo"])
     sd = float(np.log(est["ratio"]).std())
-    assert L.se_log_ratio(1000, **kw) == pytest.approx(sd, rel=0.06)
-    # and the estimator is unbiased for the log ratio
-    assert float(np.log(est["ratio"]).mean()) == pytest.approx(math.log(kw["ratio"]), abs=0.01)
+    assert L.se_log_ratio(800, 800, **kw) == pytest.approx(sd, rel=0.06)
+    assert float(np.log(est["ratio"]).mean()) == pytest.approx(math.log(kw["ratio"]), abs=0.015)
 
 
-def test_analytic_power_matches_simulation():
-    sim = L.power_simulated(n=144, ratio=0.7, rate=3.0, dispersion=3.0, shared=0.5, n_trials=3000, seed=7)
-    ana = L.power_analytic(n=144, ratio=0.7, rate=3.0, dispersion=3.0, shared=0.5)
-    assert ana.power == pytest.approx(sim.power, abs=0.05)
+def test_calibration_reproduces_the_published_se():
+    # tolerance: exact inversion of the closed form
+    k = L.calibrate_dispersion(SE_MESEMS, 69, 75, ratio=0.94, rate=3.0)
+    assert k == pytest.approx(1.767, abs=0.001)
+    assert L.se_log_ratio(69, 75, 0.94, 3.0, k) == pytest.approx(SE_MESEMS, rel=1e-10)
 
 
-def test_sample_size_to_exclude_30_percent_is_confirmed_by_simulation():
-    n = L.n_to_exclude(0.7, 1.0, 0.8, rate=3.0, dispersion=3.0, shared=0.5)
-    tr = L.simulate_trial(n=n, ratio=1.0, rate=3.0, dispersion=3.0, shared=0.5, n_trials=2000, seed=9)
+@pytest.mark.parametrize("rate", [1.0, 3.0, 6.0, 12.0])
+def test_information_size_is_about_520_whatever_the_rate(rate):
+    # calibrated to the published SE, the trial needed to exclude a 30% reduction barely depends on the rate assumed
+    k = L.calibrate_dispersion(SE_MESEMS, 69, 75, 0.94, rate)
+    assert 505 <= L.n_to_exclude(0.7, 1.0, 0.8, rate, k) <= 530
+
+
+def test_information_size_is_confirmed_by_simulation():
+    k = L.calibrate_dispersion(SE_MESEMS, 69, 75, 0.94, 3.0)
+    n = L.n_to_exclude(0.7, 1.0, 0.8, 3.0, k)
+    assert n == 520
+    tr = L.simulate_trial(n // 2, n // 2, 1.0, 3.0, k, n_trials=2000, seed=9)
     share = float((L.estimate_ratio(tr["msc"], tr["placebo"])["lower"] > 0.7).mean())
-    assert share == pytest.approx(0.8, abs=0.04)
+    assert share == pytest.approx(0.8, abs=0.03)  # simulation error at 2000 trials ≈ 0.009
 
 
-def test_calibration_inverts_the_se():
-    k = L.calibrate_dispersion(0.2424, 144, ratio=0.94, rate=3.0, shared=0.5)
-    assert L.se_log_ratio(144, 0.94, 3.0, k, 0.5) == pytest.approx(0.2424, rel=1e-8)
+def test_power_at_mesems_size():
+    k = L.calibrate_dispersion(SE_MESEMS, 69, 75, 0.94, 3.0)
+    ana = L.power_analytic(69, 75, 0.7, 3.0, k)
+    assert ana.power == pytest.approx(0.305, abs=0.005)
+    sim = L.power_simulated(69, 75, 0.7, 3.0, k, n_trials=3000, seed=7)
+    assert sim.power == pytest.approx(ana.power, abs=0.05)
+    assert L.power_analytic(69, 75, 0.5, 3.0, k).power == pytest.approx(0.787, abs=0.005)
 
 
-def test_fast_estimator_agrees_with_statsmodels_gee():
-    tr = L.simulate_trial(n=144, ratio=0.8, seed=3)
+def test_null_rejection_near_alpha_in_large_trials_and_a_little_liberal_at_mesems_size():
+    big = L.power_simulated(400, 400, 1.0, 3.0, 1.8, n_trials=4000, seed=11)
+    assert big.power == pytest.approx(0.05, abs=0.012)
+    small = L.power_simulated(69, 75, 1.0, 3.0, 1.8, n_trials=4000, seed=12)
+    assert 0.045 <= small.power <= 0.09
+    assert L.power_analytic(69, 75, 1.0, 3.0, 1.8).power == pytest.approx(0.05)
+
+
+def test_fast_estimator_agrees_with_statsmodels_negative_binomial():
+    tr = L.simulate_trial(69, 75, 0.8, 3.0, 1.8, seed=3)
     fast = L.estimate_ratio(tr["msc"], tr["placebo"]).iloc[0]
-    gee = L.fit_trial(tr)
-    assert gee["ratio"] == pytest.approx(fast["ratio"], rel=0.03)
-    assert math.log(gee["upper"] / gee["lower"]) == pytest.approx(math.log(fast["upper"] / fast["lower"]), rel=0.1)
+    nb = L.fit_trial(tr)
+    assert nb["ratio"] == pytest.approx(fast["ratio"], rel=1e-6)  # one binary covariate: both give the ratio of means
+    assert math.log(nb["upper"] / nb["lower"]) == pytest.approx(math.log(fast["upper"] / fast["lower"]), rel=0.15)
 
 
-def test_deterministic_and_balanced_sequences():
-    a = L.simulate_trial(n=10, seed=1)
-    b = L.simulate_trial(n=10, seed=1)
+def test_deterministic_and_zero_lesions_finite():
+    a, b = L.simulate_trial(seed=1), L.simulate_trial(seed=1)
     assert all(np.array_equal(a[k], b[k]) for k in a)
-    assert a["msc_first"].sum() == 5
-
-
-def test_zero_lesions_stay_finite():
-    est = L.estimate_ratio(np.zeros((1, 5)), np.zeros((1, 5)))
-    assert np.isfinite(est.to_numpy()).all()
+    assert a["msc"].shape == (1, 69) and a["placebo"].shape == (1, 75)
+    assert np.isfinite(L.estimate_ratio(np.zeros((1, 5)), np.zeros((1, 6))).to_numpy()).all()
 
 
 @pytest.mark.parametrize(
     "call, message",
     [
         (lambda: L.simulate_trial(ratio=0), r"ratio=0 is not allowed"),
-        (lambda: L.simulate_trial(ratio=-0.5), r"ratio=-0.5 is not allowed"),
         (lambda: L.simulate_trial(dispersion=-1.0), r"dispersion=-1.0 is not allowed"),
-        (lambda: L.simulate_trial(shared=1.5), r"shared=1.5 is not allowed"),
         (lambda: L.simulate_trial(rate=0.0), r"rate=0.0 is not allowed"),
-        (lambda: L.simulate_trial(n=1), r"n=1 is not allowed"),
+        (lambda: L.simulate_trial(n_msc=1), r"n_msc=1 is not allowed"),
+        (lambda: L.simulate_trial(n_placebo=1), r"n_placebo=1 is not allowed"),
         (lambda: L.simulate_trial(seed=-1), r"seed=-1 is not allowed"),
-        (lambda: L.simulate_trial(n=100000, n_trials=1000), r"n \* n_trials=100000000 is not allowed"),
+        (lambda: L.simulate_trial(n_msc=50000, n_placebo=50000, n_trials=1000), r"n_trials=100000000 is not allowed"),
         (lambda: L.power_analytic(alpha=1.2), r"alpha=1.2 is not allowed"),
         (lambda: L.n_to_exclude(excluded=1.1, ratio=1.0), r"excluded=1.1 is not allowed"),
         (lambda: L.n_to_exclude(power=1.0), r"power=1.0 is not allowed"),
-        (lambda: L.se_log_ratio(1), r"n=1 is not allowed"),
-        (lambda: L.calibrate_dispersion(0.01, 144), r"se_log=0.01 is not allowed"),
-        (lambda: L.calibrate_dispersion(0.3, 144, shared=1.0), r"shared=1.0 is not allowed"),
-        (lambda: L.estimate_ratio(np.ones((1, 3)), np.ones((1, 4))), r"is not allowed: msc and placebo must have the same shape"),
+        (lambda: L.se_log_ratio(1, 10), r"n_msc=1 is not allowed"),
+        (lambda: L.calibrate_dispersion(0.01, 69, 75), r"se_log=0.01 is not allowed"),
+        (lambda: L.estimate_ratio(np.ones((1, 3)), np.ones((2, 4))), r"msc.shape=\(1, 3\) is not allowed"),
         (lambda: L.estimate_ratio(-np.ones((1, 3)), np.ones((1, 3))), r"msc is not allowed"),
         (lambda: L.fit_trial({"msc": 1}), r"trial is not allowed"),
-        (lambda: L.between_variance(-1, 0.5), r"dispersion=-1 is not allowed"),
     ],
 )
 def test_bad_input(call, message):

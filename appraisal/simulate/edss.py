@@ -17,8 +17,9 @@ Model (a teaching null model, not a fitted natural history):
 A patient is "worse" if the follow-up score exceeds the entry score by at least the
 threshold, "improved" if it is lower by at least the threshold, otherwise "stable".
 Thresholds: ``"half"`` (any change of one half step or more) or ``"standard"`` (1.0
-point when the entry score is at most 5.5, 0.5 above it: the convention common in MS
-trials for disability worsening).
+point when the entry score is at most 5.5, 0.5 above it: the usual definition of a
+clinically meaningful EDSS change, Kragt et al., Mult Scler 2006;12:782–6, applied here
+in both directions, to improvement as to worsening).
 
 The uncontrolled studies do not say which threshold they used; the point of the model
 is that with no treatment effect at all, noise and rounding alone give all three
@@ -118,21 +119,24 @@ def reported_outcomes() -> pd.DataFrame:
     """The uncontrolled studies' EDSS categories as one tidy table, from ``data/ms_uncontrolled_results``.
 
     One row per study and category, with the number assessed, the number who entered,
-    the percentage of those assessed with its Wilson 95% interval, and where it stands.
+    the percentage of those assessed, and where it stands. A single study's row carries
+    its Wilson 95% interval; the review's counts are pooled across heterogeneous
+    uncontrolled studies whose patients may overlap (the single series may be inside the
+    review's totals), so they are not one binomial sample and get no interval (NaN).
     """
     t = reported("ms_uncontrolled_results")
     studies = [
-        ("Systematic review (uncontrolled studies, pooled)", "review", "review_edss_improved", "review_edss_stable",
+        ("Systematic review (uncontrolled studies, pooled)", True, "review_edss_improved", "review_edss_stable",
          "review_edss_worse", None),
-        ("Bonab 2012, 12 months", "bonab", "bonab_improved", "bonab_unchanged", "bonab_worse", "bonab_treated"),
+        ("Bonab 2012, 12 months", False, "bonab_improved", "bonab_unchanged", "bonab_worse", "bonab_treated"),
     ]
     rows = []
-    for label, key, qi, qs, qw, q_entered in studies:
+    for label, pooled, qi, qs, qw, q_entered in studies:
         counts = {c: int(t.loc[q, "value"]) for c, q in zip(CATEGORIES, (qi, qs, qw))}
         assessed = sum(counts.values())
         entered = int(t.loc[q_entered, "value"]) if q_entered else None
         for c, q in zip(CATEGORIES, (qi, qs, qw)):
-            lo, hi = proportion_ci(counts[c], assessed)
+            lo, hi = (np.nan, np.nan) if pooled else proportion_ci(counts[c], assessed)
             rows.append({"study": label, "category": c, "count": counts[c], "assessed": assessed,
                          "entered": entered, "percent": 100 * counts[c] / assessed,
                          "ci_low_%": 100 * lo, "ci_high_%": 100 * hi, "location": t.loc[q, "location"]})

@@ -1,37 +1,43 @@
-"""Gadolinium-enhancing lesion counts in a two-period crossover trial such as MESEMS.
+"""Gadolinium-enhancing lesion counts compared between two randomized groups (MESEMS's primary analysis).
+
+The design
+----------
+MESEMS randomized patients to MSCs first or placebo first and crossed them over at week
+24, but its primary efficacy endpoint compared the two *randomized groups* over the first
+24 weeks, before the crossover (lesions summed over the scans at weeks 4, 12 and 24); the
+within-patient comparisons across both periods were secondary objectives (protocol:
+Uccelli et al., Trials 2019;20:263; report: Uccelli et al., Lancet Neurol 2021;20:917–29).
+So the primary comparison is a two-arm, parallel-group comparison of counts, and this
+module models exactly that. Carry-over cannot touch it: nobody had crossed over yet.
 
 The model
 ---------
-Patient *i* has a lesion-proneness ``G_i`` shared by both periods and a period-specific
-flare ``E_ij``; both are gamma variables with mean 1. The cumulative count in period *j*
-is Poisson with mean ``rate × G_i × E_ij × ratio^{treated}``. Marginally each period's
-count is overdispersed with variance ``rate + dispersion × rate²``, the variance of a
-negative binomial (Sormani et al., JNNP 2001;70:494–9, model enhancing-lesion counts
-this way); it is exactly negative binomial when ``shared`` is 0 or 1 and close to it in
-between (a product of two gamma variables is not quite gamma). ``shared`` is the part of
-the overdispersion that belongs to the patient and so repeats across the two periods::
-
-    1 + dispersion = (1 + var G) (1 + var E),   var G = (1 + dispersion)^shared − 1.
-
-``shared = 1`` is a stable patient (all extra variation is between patients, which a
-crossover removes); ``shared = 0`` makes the two periods independent.
+Each patient's cumulative count is negative binomial, generated as a gamma–Poisson
+mixture: Poisson with mean ``rate × G`` (placebo) or ``rate × ratio × G`` (MSC), where
+``G`` is gamma with mean 1 and variance ``dispersion``. The count then has variance
+``μ + dispersion × μ²``, the model Sormani et al. (JNNP 2001;70:494–9) fitted to
+enhancing-lesion counts. ``rate`` is the mean cumulative count on placebo.
 
 The analysis
 ------------
-Each patient serves as their own control. Conditioning on the patient's total count
-removes ``G_i``: the MSC-period count is then binomial with probability
-``ratio / (1 + ratio)`` (no period effect assumed). The estimate of the rate ratio is
-``ΣA / ΣB`` (MSC-period over placebo-period totals), with a patient-clustered
-(sandwich) standard error for the pooled proportion, carried to the log scale by the
-delta method. :func:`fit_trial` fits the same trial with statsmodels (Poisson GEE with
-patient clusters and robust errors) as a cross-check.
+:func:`estimate_ratio` (vectorized, used in the simulations) estimates the rate ratio as
+the ratio of the two group means, with the robust (sandwich) variance of the log ratio,
+``s²_A / (n_A ȳ_A²) + s²_B / (n_B ȳ_B²)``: this is what a Poisson regression on the
+group indicator with robust standard errors gives, and it stays valid under any
+overdispersion. :func:`fit_trial` fits the same trial with statsmodels' negative-binomial
+regression (maximum likelihood, dispersion estimated) as a cross-check.
 
-The analytic variance used by the widget (derived by conditioning on the latent
-variables; checked against the simulation in ``tests/test_sim_lesions.py``) is::
+Precision and power
+-------------------
+The large-sample variance of the log rate ratio (Zhu & Lakkis, Stat Med 2014;33:376–87)::
 
-    Var(log RR̂) ≈ [ (1 + 1/ratio) / rate + 2 (dispersion − var G) ] / n.
+    Var(log RR̂) ≈ (1/μ_A + dispersion) / n_A + (1/μ_B + dispersion) / n_B,
 
-It assumes no period effect and no carry-over, both of which a real analysis must model.
+with μ_A = rate × ratio and μ_B = rate. :func:`power_analytic` and :func:`n_to_exclude`
+use statsmodels' implementation of the same method
+(:func:`statsmodels.stats.rates.power_negbin_ratio_2indep`, ``method_var="alt"``);
+:func:`se_log_ratio` writes the formula out so that it can be vectorized over n and
+inverted in :func:`calibrate_dispersion`.
 """
 
 from __future__ import annotations
@@ -42,13 +48,13 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from scipy import optimize, stats
+from statsmodels.stats.rates import power_negbin_ratio_2indep
 
 from .. import _checks as chk
 from . import rng
 
 __all__ = [
     "check_params",
-    "between_variance",
     "simulate_trial",
     "estimate_ratio",
     "fit_trial",
@@ -61,82 +67,68 @@ __all__ = [
 ]
 
 
-def check_params(ratio, rate, dispersion, shared) -> tuple[float, float, float, float]:
+def check_params(ratio, rate, dispersion) -> tuple[float, float, float]:
     """Check the model's parameters (see the module docstring) and return them as floats."""
     ratio = chk.positive("ratio", ratio)
     rate = chk.positive("rate", rate)
     dispersion = chk.non_negative("dispersion", dispersion)
-    shared = chk.in_range("shared", shared, 0.0, 1.0)
-    return ratio, rate, dispersion, shared
+    return ratio, rate, dispersion
 
 
-def between_variance(dispersion: float, shared: float) -> float:
-    """Variance of the patient-level factor ``G``: (1 + dispersion)^shared − 1."""
-    dispersion = chk.non_negative("dispersion", dispersion)
-    shared = chk.in_range("shared", shared, 0.0, 1.0)
-    return (1.0 + dispersion) ** shared - 1.0
+def _groups(n_msc, n_placebo, high: int = 10_000_000) -> tuple[int, int]:
+    return chk.integer("n_msc", n_msc, low=2, high=high), chk.integer("n_placebo", n_placebo, low=2, high=high)
 
 
-def _gamma(gen: np.random.Generator, var: float, size) -> np.ndarray:
-    if var == 0:
-        return np.ones(size)
-    return gen.gamma(1.0 / var, var, size=size)
+def _counts(gen: np.random.Generator, mean: float, dispersion: float, size) -> np.ndarray:
+    if dispersion == 0:
+        return gen.poisson(mean, size=size)
+    return gen.poisson(mean * gen.gamma(1.0 / dispersion, dispersion, size=size))
 
 
 def simulate_trial(
-    n: int = 144, ratio: float = 1.0, rate: float = 3.0, dispersion: float = 3.0, shared: float = 0.5,
+    n_msc: int = 69, n_placebo: int = 75, ratio: float = 1.0, rate: float = 3.0, dispersion: float = 2.0,
     n_trials: int = 1, seed: int = 0,
 ) -> dict[str, np.ndarray]:
-    """Simulate ``n_trials`` crossover trials of ``n`` patients each (vectorized).
+    """Simulate ``n_trials`` two-arm trials (vectorized): cumulative lesion counts per patient.
 
-    Returns arrays of shape (n_trials, n): ``msc`` and ``placebo`` (cumulative lesion
-    counts in each patient's MSC and placebo periods) and ``msc_first`` (True for the
-    sequence MSC → placebo; half the patients, at random). ``rate`` is the mean count
-    per period on placebo.
+    Returns ``msc`` (shape ``(n_trials, n_msc)``) and ``placebo`` (``(n_trials, n_placebo)``):
+    each patient's count summed over the first period's scans. ``rate`` is the mean count
+    on placebo; ``dispersion`` is k in var = μ + kμ².
     """
-    n = chk.integer("n", n, low=2, high=1_000_000)
+    n_msc, n_placebo = _groups(n_msc, n_placebo, high=1_000_000)
     n_trials = chk.integer("n_trials", n_trials, low=1, high=1_000_000)
-    ratio, rate, dispersion, shared = check_params(ratio, rate, dispersion, shared)
-    if n * n_trials > 20_000_000:
-        raise ValueError(f"n * n_trials={n * n_trials} is not allowed: n * n_trials must be at most 20000000.")
+    ratio, rate, dispersion = check_params(ratio, rate, dispersion)
+    total = (n_msc + n_placebo) * n_trials
+    if total > 20_000_000:
+        raise ValueError(f"(n_msc + n_placebo) * n_trials={total} is not allowed: it must be at most 20000000.")
     g = rng(seed)
-    vb = between_variance(dispersion, shared)
-    vw = (1.0 + dispersion) / (1.0 + vb) - 1.0
-    patient = _gamma(g, vb, (n_trials, n))
-    mean_msc = rate * ratio * patient * _gamma(g, vw, (n_trials, n))
-    mean_pbo = rate * patient * _gamma(g, vw, (n_trials, n))
-    msc_first = np.zeros((n_trials, n), dtype=bool)
-    msc_first[:, : n // 2] = True
-    msc_first = g.permuted(msc_first, axis=1)
-    return {"msc": g.poisson(mean_msc), "placebo": g.poisson(mean_pbo), "msc_first": msc_first}
+    return {"msc": _counts(g, rate * ratio, dispersion, (n_trials, n_msc)),
+            "placebo": _counts(g, rate, dispersion, (n_trials, n_placebo))}
 
 
 def estimate_ratio(msc, placebo, level: float = 0.95) -> pd.DataFrame:
-    """Within-patient rate ratio ΣA/ΣB with a patient-clustered interval, for each simulated trial.
+    """Rate ratio (ratio of group means) with a robust interval, for each simulated trial.
 
-    ``msc`` and ``placebo`` are arrays (trials × patients) of counts. If a trial has no
-    lesions at all in one arm, 0.5 is added to both totals (a continuity correction) so
-    that its estimate stays finite. Columns: ``ratio``, ``se_log``, ``lower``, ``upper``,
-    ``z``, ``p``.
+    ``msc`` and ``placebo`` are arrays (trials × patients; the two may differ in patients).
+    A group with no lesions at all gets 0.5 added to its total (a continuity correction),
+    and a group whose counts are all equal gets the Poisson variance of its mean, so every
+    estimate stays finite. Columns: ``ratio``, ``se_log``, ``lower``, ``upper``, ``z``, ``p``.
     """
     a = np.atleast_2d(np.asarray(msc, dtype=float))
     b = np.atleast_2d(np.asarray(placebo, dtype=float))
-    if a.shape != b.shape or a.shape[1] < 2:
-        raise ValueError(f"msc.shape={a.shape} is not allowed: msc and placebo must have the same shape with ≥ 2 patients.")
+    if a.ndim != 2 or b.ndim != 2 or a.shape[0] != b.shape[0] or a.shape[1] < 2 or b.shape[1] < 2:
+        raise ValueError(f"msc.shape={a.shape} is not allowed: msc and placebo must have the same number of trials "
+                         f"(rows) and ≥ 2 patients each (placebo.shape={b.shape}).")
     if np.any(a < 0) or np.any(b < 0) or not (np.all(np.isfinite(a)) and np.all(np.isfinite(b))):
         raise ValueError("msc is not allowed: counts must be finite and ≥ 0.")
     level = chk.probability("level", level)
+    na, nb = a.shape[1], b.shape[1]
     ta, tb = a.sum(axis=1), b.sum(axis=1)
-    zero = (ta == 0) | (tb == 0)
-    ta_c, tb_c = np.where(zero, ta + 0.5, ta), np.where(zero, tb + 0.5, tb)
-    nt = ta_c + tb_c
-    p = ta_c / nt
-    resid = a - p[:, None] * (a + b)
-    var_p = (resid**2).sum(axis=1) / nt**2
-    # a trial with every patient's lesions in one proportion gives var 0: fall back to binomial
-    var_p = np.where(var_p > 0, var_p, p * (1 - p) / nt)
-    se = np.sqrt(var_p) / (p * (1 - p))
-    log_rr = np.log(ta_c / tb_c)
+    ma, mb = np.where(ta == 0, 0.5, ta) / na, np.where(tb == 0, 0.5, tb) / nb
+    va, vb = a.var(axis=1, ddof=1), b.var(axis=1, ddof=1)
+    va, vb = np.where(va > 0, va, ma), np.where(vb > 0, vb, mb)  # no spread at all: Poisson variance
+    se = np.sqrt(va / (na * ma**2) + vb / (nb * mb**2))
+    log_rr = np.log(ma / mb)
     zq = stats.norm.isf((1 - level) / 2)
     z = log_rr / se
     return pd.DataFrame({
@@ -146,49 +138,53 @@ def estimate_ratio(msc, placebo, level: float = 0.95) -> pd.DataFrame:
 
 
 def fit_trial(trial: dict[str, np.ndarray], index: int = 0) -> dict[str, float]:
-    """Fit one simulated trial with statsmodels: Poisson GEE, patient clusters, robust SE.
+    """Fit one simulated trial with statsmodels' negative-binomial regression (NB2, maximum likelihood).
 
-    Long format: two rows per patient (period 1 and 2), covariates treatment and period.
-    Returns the rate ratio for MSC vs placebo with its 95% interval and p. Used to check
-    that the fast estimator of :func:`estimate_ratio` agrees with a standard model.
+    One row per patient, covariate: the randomized group. Returns the rate ratio for MSC
+    vs placebo with its 95% Wald interval, p, and the estimated dispersion ``alpha``
+    (k of var = μ + kμ²). Used to check :func:`estimate_ratio` against a standard model.
     """
+    import warnings
+
     import statsmodels.api as sm
 
-    if not isinstance(trial, dict) or not {"msc", "placebo", "msc_first"} <= set(trial):
+    if not isinstance(trial, dict) or not {"msc", "placebo"} <= set(trial):
         raise ValueError("trial is not allowed: trial must be the dict returned by simulate_trial().")
     index = chk.integer("index", index, low=0, high=trial["msc"].shape[0] - 1)
-    a, b, first = trial["msc"][index], trial["placebo"][index], trial["msc_first"][index]
-    n = a.size
-    y = np.concatenate([a, b])
-    treated = np.concatenate([np.ones(n), np.zeros(n)])
-    period2 = np.concatenate([~first, first]).astype(float)  # MSC in period 2 when placebo came first
-    groups = np.concatenate([np.arange(n), np.arange(n)])
-    exog = sm.add_constant(np.column_stack([treated, period2]))
-    res = sm.GEE(y, exog, groups=groups, family=sm.families.Poisson(), cov_struct=sm.cov_struct.Exchangeable()).fit()
+    a, b = trial["msc"][index], trial["placebo"][index]
+    y = np.concatenate([a, b]).astype(float)
+    exog = sm.add_constant(np.concatenate([np.ones(a.size), np.zeros(b.size)]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = sm.NegativeBinomial(y, exog, loglike_method="nb2").fit(disp=0, maxiter=200)
     est, se = float(res.params[1]), float(res.bse[1])
-    return {"ratio": math.exp(est), "lower": math.exp(est - 1.959964 * se), "upper": math.exp(est + 1.959964 * se),
-            "p": float(res.pvalues[1])}
+    z = stats.norm.isf(0.025)
+    return {"ratio": math.exp(est), "lower": math.exp(est - z * se), "upper": math.exp(est + z * se),
+            "p": float(res.pvalues[1]), "alpha": float(res.params[-1])}
 
 
-def se_log_ratio(n, ratio: float = 1.0, rate: float = 3.0, dispersion: float = 3.0, shared: float = 0.5):
-    """Analytic standard error of the log rate ratio for ``n`` patients (module docstring formula).
+def se_log_ratio(n_msc, n_placebo, ratio: float = 1.0, rate: float = 3.0, dispersion: float = 2.0):
+    """Large-sample SE of the log rate ratio (Zhu & Lakkis 2014; module docstring).
 
-    ``n`` may be a number or an array (the result then has its shape).
+    ``n_msc`` and ``n_placebo`` may be numbers or arrays of the same shape (the result then
+    has that shape).
     """
-    ratio, rate, dispersion, shared = check_params(ratio, rate, dispersion, shared)
-    n_arr = np.asarray(n, dtype=float)
-    if n_arr.size == 0 or not np.all(np.isfinite(n_arr)) or np.any(n_arr < 2):
-        raise ValueError(f"n={n!r} is not allowed: n must be at least 2 patients.")
-    per_patient = (1 + 1 / ratio) / rate + 2 * (dispersion - between_variance(dispersion, shared))
-    se = np.sqrt(per_patient / n_arr)
-    return float(se) if np.ndim(n) == 0 else se
+    ratio, rate, dispersion = check_params(ratio, rate, dispersion)
+    na, nb = np.asarray(n_msc, dtype=float), np.asarray(n_placebo, dtype=float)
+    for name, arr, given in (("n_msc", na, n_msc), ("n_placebo", nb, n_placebo)):
+        if arr.size == 0 or not np.all(np.isfinite(arr)) or np.any(arr < 2):
+            raise ValueError(f"{name}={given!r} is not allowed: {name} must be at least 2 patients.")
+    var = (1 / (rate * ratio) + dispersion) / na + (1 / rate + dispersion) / nb
+    se = np.sqrt(var)
+    return float(se) if se.ndim == 0 else se
 
 
 @dataclass(frozen=True)
 class PowerResult:
-    """Power of a crossover trial and the interval it should produce."""
+    """Power of a two-arm comparison of lesion counts and the interval it should produce."""
 
-    n: int
+    n_msc: int
+    n_placebo: int
     ratio: float
     se_log: float
     power: float
@@ -198,80 +194,90 @@ class PowerResult:
     n_trials: int | None = None
 
 
-def _power_from_se(ratio: float, se, alpha: float):
-    zq = stats.norm.isf(alpha / 2)
-    shift = abs(math.log(ratio)) / se
-    return stats.norm.sf(zq - shift) + stats.norm.cdf(-zq - shift)
+def power_analytic(n_msc: int = 69, n_placebo: int = 75, ratio: float = 0.7, rate: float = 3.0,
+                   dispersion: float = 2.0, alpha: float = 0.05) -> PowerResult:
+    """Power of the two-sided Wald test of "ratio = 1" at level ``alpha``.
 
-
-def power_analytic(n: int = 144, ratio: float = 0.7, rate: float = 3.0, dispersion: float = 3.0,
-                   shared: float = 0.5, alpha: float = 0.05) -> PowerResult:
-    """Power of the two-sided Wald test of "ratio = 1" at level ``alpha`` (normal approximation)."""
-    n = chk.integer("n", n, low=2, high=10_000_000)
+    Computed by statsmodels' ``power_negbin_ratio_2indep`` (Zhu & Lakkis 2014, variance
+    under the alternative), which equals the normal approximation with :func:`se_log_ratio`.
+    """
+    n_msc, n_placebo = _groups(n_msc, n_placebo)
+    ratio, rate, dispersion = check_params(ratio, rate, dispersion)
     alpha = chk.in_range("alpha", alpha, 0.0, 1.0, low_inclusive=False, high_inclusive=False)
-    se = se_log_ratio(n, ratio, rate, dispersion, shared)
+    se = se_log_ratio(n_msc, n_placebo, ratio, rate, dispersion)
+    if ratio == 1.0:
+        power = alpha
+    else:
+        power = float(power_negbin_ratio_2indep(rate * ratio, rate, n_msc, nobs_ratio=n_placebo / n_msc, value=1,
+                                                alpha=alpha, dispersion=dispersion, method_var="alt",
+                                                return_results=False))
     zq = stats.norm.isf(alpha / 2)
-    return PowerResult(n, ratio, se, float(_power_from_se(ratio, se, alpha)),
+    return PowerResult(n_msc, n_placebo, ratio, se, power,
                        math.exp(math.log(ratio) - zq * se), math.exp(math.log(ratio) + zq * se))
 
 
-def power_simulated(n: int = 144, ratio: float = 0.7, rate: float = 3.0, dispersion: float = 3.0,
-                    shared: float = 0.5, alpha: float = 0.05, n_trials: int = 1000, seed: int = 0) -> PowerResult:
+def power_simulated(n_msc: int = 69, n_placebo: int = 75, ratio: float = 0.7, rate: float = 3.0,
+                    dispersion: float = 2.0, alpha: float = 0.05, n_trials: int = 1000, seed: int = 0) -> PowerResult:
     """Power by simulation: the share of ``n_trials`` simulated trials with p < ``alpha``.
 
-    ``expected_lower``/``expected_upper`` are the medians of the simulated limits.
+    ``se_log`` is the median simulated SE; ``expected_lower``/``expected_upper`` are the
+    medians of the simulated limits.
     """
     alpha = chk.in_range("alpha", alpha, 0.0, 1.0, low_inclusive=False, high_inclusive=False)
-    trial = simulate_trial(n, ratio, rate, dispersion, shared, n_trials, seed)
+    trial = simulate_trial(n_msc, n_placebo, ratio, rate, dispersion, n_trials, seed)
     est = estimate_ratio(trial["msc"], trial["placebo"], level=1 - alpha)
     k = int((est["p"] < alpha).sum())
-    return PowerResult(n, ratio, float(est["se_log"].median()), k / n_trials,
+    return PowerResult(int(n_msc), int(n_placebo), float(ratio), float(est["se_log"].median()), k / n_trials,
                        float(est["lower"].median()), float(est["upper"].median()), k, n_trials)
 
 
 def n_to_exclude(excluded: float = 0.7, ratio: float = 1.0, power: float = 0.8, rate: float = 3.0,
-                 dispersion: float = 3.0, shared: float = 0.5, level: float = 0.95) -> int:
-    """Patients needed so that, with probability ``power``, the interval excludes ``excluded``.
+                 dispersion: float = 2.0, level: float = 0.95) -> int:
+    """Patients in all (1:1) so that, with probability ``power``, the interval excludes ``excluded``.
 
-    With a true ratio ``ratio`` (1 = no effect) and ``excluded`` < ``ratio`` (say 0.7, a
-    30% reduction), the lower limit of the two-sided ``level`` interval must exceed
-    ``excluded``: n = per-patient variance × ((z_level + z_power) / log(ratio/excluded))²
-    (the usual normal-approximation sample-size formula, with the per-patient variance
-    of the module docstring).
+    With a true ratio ``ratio`` (1 = no effect) and ``excluded`` below it (say 0.7, a 30%
+    reduction), the lower limit of the two-sided ``level`` interval must exceed
+    ``excluded``: the one-sided test of "ratio ≤ excluded" at (1 − level)/2 must reject.
+    The per-group size is found with scipy's ``brentq`` on statsmodels'
+    ``power_negbin_ratio_2indep`` (``value=excluded``, ``alternative="larger"``), rounded
+    up; the total is twice that.
     """
-    ratio, rate, dispersion, shared = check_params(ratio, rate, dispersion, shared)
+    ratio, rate, dispersion = check_params(ratio, rate, dispersion)
     excluded = chk.positive("excluded", excluded)
     if not excluded < ratio:
         raise ValueError(f"excluded={excluded!r} is not allowed: excluded must be below ratio={ratio!r}.")
     power = chk.probability("power", power)
     level = chk.probability("level", level)
-    per_patient = (1 + 1 / ratio) / rate + 2 * (dispersion - between_variance(dispersion, shared))
-    zsum = stats.norm.isf((1 - level) / 2) + stats.norm.isf(1 - power)
-    return int(math.ceil(per_patient * (zsum / math.log(ratio / excluded)) ** 2))
+    a = (1 - level) / 2
+
+    def gap(n1: float) -> float:
+        return float(power_negbin_ratio_2indep(rate * ratio, rate, n1, nobs_ratio=1, value=excluded, alpha=a,
+                                               dispersion=dispersion, alternative="larger", method_var="alt",
+                                               return_results=False)) - power
+
+    hi = 4.0
+    while gap(hi) < 0:
+        hi *= 2
+        if hi > 1e9:
+            raise ValueError(f"power={power!r} is not allowed: no trial below 2e9 patients reaches it.")
+    n1 = optimize.brentq(gap, 1.0, hi, xtol=1e-6)
+    return 2 * int(math.ceil(n1 - 1e-9))
 
 
-def calibrate_dispersion(se_log: float, n: int, ratio: float = 1.0, rate: float = 3.0, shared: float = 0.5) -> float:
-    """The overdispersion that makes the analytic SE equal ``se_log`` for ``n`` patients.
+def calibrate_dispersion(se_log: float, n_msc: int = 69, n_placebo: int = 75, ratio: float = 1.0,
+                         rate: float = 3.0) -> float:
+    """The dispersion k that makes :func:`se_log_ratio` equal ``se_log`` (closed form).
 
-    Used to tie the simulation to a published interval: given the SE of the log ratio
-    recovered from the interval and an assumed lesion rate and shared fraction, solve
-    ``se_log_ratio(n, ratio, rate, dispersion, shared) = se_log`` for ``dispersion``
-    (scipy's ``brentq``). Raises if the SE is smaller than Poisson noise alone allows.
+    Used to tie the model to a published interval: given the SE of the log ratio recovered
+    from the interval, the group sizes and an assumed placebo lesion rate, solve
+    ``se_log² = (1/μ_A + k)/n_A + (1/μ_B + k)/n_B`` for k. Raises if the SE is smaller than
+    Poisson noise alone allows.
     """
     se_log = chk.positive("se_log", se_log)
-    n = chk.integer("n", n, low=2)
-    ratio, rate, _, shared = check_params(ratio, rate, 0.0, shared)
-    floor = se_log_ratio(n, ratio, rate, 0.0, shared)
-    if se_log < floor:
-        raise ValueError(
-            f"se_log={se_log!r} is not allowed: se_log must be at least {floor:.4g}, the Poisson-only SE for these n and rate."
-        )
-    if shared == 1.0:
-        raise ValueError("shared=1.0 is not allowed: with all variation shared, dispersion does not change the SE; use shared < 1.")
-    f = lambda k: se_log_ratio(n, ratio, rate, k, shared) - se_log  # noqa: E731
-    hi = 1.0
-    while f(hi) < 0:
-        hi *= 2
-        if hi > 1e6:
-            raise ValueError(f"se_log={se_log!r} is not allowed: no dispersion below 1e6 reaches it.")
-    return float(optimize.brentq(f, 0.0, hi, xtol=1e-10))
+    n_msc, n_placebo = _groups(n_msc, n_placebo)
+    ratio, rate, _ = check_params(ratio, rate, 0.0)
+    poisson = 1 / (rate * ratio * n_msc) + 1 / (rate * n_placebo)
+    if se_log**2 < poisson:
+        raise ValueError(f"se_log={se_log!r} is not allowed: se_log must be at least {math.sqrt(poisson):.4g}, "
+                         "the Poisson-only SE for these group sizes and rate.")
+    return float((se_log**2 - poisson) / (1 / n_msc + 1 / n_placebo))

@@ -96,11 +96,16 @@ def checks() -> list[Check]:
     out.append(Check("Summary's figure vs Burman 2014 EDSS progression-free survival at 5 years",
                      printed(_A, "summary_claim_pfs_10y"), value(_A, "burman_edss_progression_free_5y"),
                      "Burman 2014, 5-year EDSS progression-free", "Burman 2014 abstract",
-                     note="the summary's figure equals Burman's 5-year relapse-free survival: other endpoint, half the time"))
+                     note="a different endpoint: EDSS progression-free survival, the summary's wording, was lower at 5 years"))
     out.append(Check("Summary's figure vs Burman 2014 relapse-free survival at 5 years",
                      printed(_A, "summary_claim_pfs_10y"), value(_A, "burman_relapse_free_5y"),
                      "Burman 2014, 5-year relapse-free", "Burman 2014 abstract",
-                     note="same number, but relapse-free (not progression-free) and at 5 (not 10) years"))
+                     note="same number, but relapse-free (not progression-free) and at 5 (not 10) years; "
+                          "whether the summary took it from here is unknown"))
+    out.append(Check("Summary's figure vs HALT-MS relapse-free survival at 5 years",
+                     printed(_A, "summary_claim_pfs_10y"), value(_A, "haltms_relapse_free_5y"),
+                     "Nash 2017 (HALT-MS), 5-year clinical relapse-free survival", "Nash 2017 abstract",
+                     tolerance=0.5, note="equal after rounding: a second candidate source, also relapse-free and at 5 years"))
     return out
 
 
@@ -110,10 +115,13 @@ def checks() -> list[Check]:
 
 def crossover_design(ax, msc_first: int, placebo_first: int, crossover_week: float, followup_weeks: float,
                      scan_weeks=(4, 12, 24)) -> None:
-    """Draw a two-sequence, two-period crossover: who got what when, and when the MRI scans fell.
+    """Draw the two-sequence crossover and shade the window of the primary comparison.
 
-    Scans of the first period are drawn at ``scan_weeks``; the second period is drawn with
-    the same offsets after the crossover (hollow markers), an assumption the caption states.
+    The primary efficacy analysis compared the two randomized groups over the first
+    period (weeks 0 to ``crossover_week``, scans at ``scan_weeks``); the second period,
+    after the crossover, served only the secondary within-patient comparisons. Its scans
+    are drawn with the same offsets after the crossover (hollow markers), an assumption
+    the legend states.
     """
     msc_first = chk.integer("msc_first", msc_first, low=1)
     placebo_first = chk.integer("placebo_first", placebo_first, low=1)
@@ -122,29 +130,35 @@ def crossover_design(ax, msc_first: int, placebo_first: int, crossover_week: flo
     if followup_weeks <= crossover_week:
         raise ValueError(f"followup_weeks={followup_weeks!r} is not allowed: followup_weeks must exceed crossover_week={crossover_week!r}.")
     colours = {"MSC": "#1f77b4", "placebo": "#bbbbbb"}
-    rows = [(f"MSC → placebo\n(n = {msc_first})", ["MSC", "placebo"]),
-            (f"placebo → MSC\n(n = {placebo_first})", ["placebo", "MSC"])]
+    rows = [(f"MSC first\n(n = {msc_first})", ["MSC", "placebo"]),
+            (f"placebo first\n(n = {placebo_first})", ["placebo", "MSC"])]
+    ax.axvspan(0, crossover_week, ymin=0.02, ymax=0.80, color="#ffe9a8", alpha=0.7, lw=0, zorder=0)
+    ax.text(crossover_week / 2, 1.72, "PRIMARY: group vs group, weeks 0–%g" % crossover_week, ha="center",
+            va="bottom", fontsize=8, fontweight="bold", color="#7a5a00")
+    ax.text((crossover_week + followup_weeks) / 2, 1.72, "secondary: within-patient, after the crossover",
+            ha="center", va="bottom", fontsize=8, color="#555555")
     for y, (label, arms) in zip((1, 0), rows):
         for k, arm in enumerate(arms):
             start = 0 if k == 0 else crossover_week
             end = crossover_week if k == 0 else followup_weeks
-            ax.barh(y, end - start, left=start, height=0.5, color=colours[arm], edgecolor="k", lw=0.6)
-            ax.text((start + end) / 2, y, arm, ha="center", va="center", fontsize=9,
-                    color="white" if arm == "MSC" else "black", fontweight="bold")
-        ax.plot([0, crossover_week], [y + 0.32] * 2, "v", color="k", ms=6)
-        ax.plot(list(scan_weeks), [y - 0.32] * len(scan_weeks), "^", color="#d62728", ms=6)
+            ax.barh(y, end - start, left=start, height=0.5, color=colours[arm], edgecolor="k", lw=0.6,
+                    alpha=1.0 if k == 0 else 0.55, zorder=2)
+            ax.text((start + end) / 2, y, arm, ha="center", va="center", fontsize=9, zorder=3,
+                    color="white" if arm == "MSC" and k == 0 else "black", fontweight="bold")
+        ax.plot([0, crossover_week], [y + 0.32] * 2, "v", color="k", ms=6, zorder=3)
+        ax.plot(list(scan_weeks), [y - 0.32] * len(scan_weeks), "^", color="#d62728", ms=6, zorder=3)
         ax.plot([crossover_week + s for s in scan_weeks], [y - 0.32] * len(scan_weeks), "^", mfc="none",
-                color="#d62728", ms=6)
+                color="#d62728", ms=6, zorder=3)
     ax.axvline(crossover_week, color="k", ls="--", lw=0.8)
     ax.set_yticks([1, 0])
     ax.set_yticklabels([r[0] for r in rows])
-    ax.set_ylim(-0.7, 1.7)
+    ax.set_ylim(-0.7, 2.05)
     ax.set_xlim(-1, followup_weeks + 1)
     ax.set_xticks(sorted({0, *scan_weeks, crossover_week, followup_weeks}))
     ax.set_xlabel("weeks since randomization")
     ax.grid(False)
-    ax.text(0.5, 1.0, "▼ infusion (MSC or placebo)     ▲ MRI scan (filled: reported weeks; hollow: assumed)",
-            transform=ax.transAxes, ha="center", va="bottom", fontsize=8)
+    ax.text(0.5, -0.36, "▼ infusion (MSC or placebo)     ▲ MRI scan (filled: primary-endpoint scans; hollow: assumed)",
+            transform=ax.transAxes, ha="center", va="top", fontsize=8)
 
 
 def compatibility(ax, curve: pd.DataFrame, estimate: float, lower: float, upper: float,
@@ -181,7 +195,9 @@ def category_intervals(ax, table: pd.DataFrame, label_col: str = "study") -> Non
     cats = ["improved", "stable", "worse"]
     groups = list(dict.fromkeys(table[label_col]))
     width = 0.8 / len(groups)
-    markers = ["o", "s", "D", "^", "v"]
+    markers = ["o", "s", "D", "^", "v", "P", "X", "*"]
+    if len(groups) > len(markers):
+        raise ValueError(f"table is not allowed: at most {len(markers)} groups can be drawn, got {len(groups)}.")
     for g, (name, marker) in enumerate(zip(groups, markers)):
         sub = table[table[label_col] == name].set_index("category")
         xs, ys, lo, hi = [], [], [], []
@@ -191,10 +207,11 @@ def category_intervals(ax, table: pd.DataFrame, label_col: str = "study") -> Non
                 ys.append(sub.loc[c, "percent"])
                 lo.append(sub.loc[c, "percent"] - sub.loc[c, "ci_low_%"])
                 hi.append(sub.loc[c, "ci_high_%"] - sub.loc[c, "percent"])
-        ax.errorbar(xs, ys, yerr=[lo, hi], fmt=marker, capsize=3, label=name, ms=5)
+        bars = np.nan_to_num(np.array([lo, hi], dtype=float))  # pooled counts carry no interval: no bar
+        ax.errorbar(xs, ys, yerr=bars, fmt=marker, capsize=3 if bars.any() else 0, label=name, ms=5)
     ax.set_xticks(range(len(cats)))
     ax.set_xticklabels(cats)
     ax.set_ylim(0, 100)
-    ax.set_ylabel("patients (%, Wilson 95% CI)")
+    ax.set_ylabel("patients (%; bars: Wilson 95% CI\nfor a single series only)")
     ax.set_xlabel("EDSS category at follow-up")
     ax.legend(fontsize=7, loc="upper right")

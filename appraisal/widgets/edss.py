@@ -39,7 +39,8 @@ def _draw(r, ax) -> None:
     ax.set_ylabel("untreated patients (%, 95% CI)")
     ax.set_xlabel("EDSS category at follow-up")
     imp = float(t.loc[t["category"] == "improved", "percent"].iloc[0])
-    ax.set_title(f"No treatment, yet {imp:.0f}% 'improved'", fontsize=10)
+    wor = float(t.loc[t["category"] == "worse", "percent"].iloc[0])
+    ax.set_title(f"No treatment: {imp:.0f}% 'improved', {wor:.0f}% 'worse'", fontsize=10)
     single_panel_margins(ax, left=0.13, bottom=0.17, right=0.97, top=0.88)
 
 
@@ -60,7 +61,7 @@ def edss_null_explorer() -> Explorer:
             "progression": Slider(0.0, 0.6, 0.05, 0.1, "true progression (EDSS points/year)"),
             "years": Slider(0.5, 4.0, 0.5, 1.0, "follow-up (years)"),
             "entry_excess": Slider(0.0, 1.5, 0.25, 0.0, "temporary excess at entry (EDSS points)"),
-            "threshold": Choice({"any half step": "half", "1.0 (0.5 above 5.5)": "standard"}, "half",
+            "threshold": Choice({"any half step": "half", "standard: 1.0 (0.5 above entry 5.5)": "standard"}, "half",
                                 "change that counts"),
         },
         summarize=_summary,
@@ -70,6 +71,7 @@ def edss_null_explorer() -> Explorer:
             Preset("Rater noise 0.5, slow progression", {}),
             Preset("Rater noise 0.5, standard threshold", {"threshold": "standard"}),
             Preset("Noise 0.5, enrolled 0.5 above usual", {"entry_excess": 0.5}),
+            Preset("Enrolled 0.5 above usual, standard threshold", {"entry_excess": 0.5, "threshold": "standard"}),
         ],
         fixed={"seed": 0},
         figsize=(5.0, 3.2),
