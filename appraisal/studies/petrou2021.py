@@ -14,7 +14,8 @@ from ..audit import Check, audit
 from ..data import reported
 from ..recompute import percentage, proportion_ci
 
-__all__ = ["INTERVALS", "responder_table", "petrou_checks", "petrou_audit", "constraints", "summary_vs_publication"]
+__all__ = ["INTERVALS", "responder_table", "petrou_checks", "petrou_audit", "constraints", "summary_vs_publication",
+           "mean_improvement_arithmetic"]
 
 TABLE = "petrou2021_results"
 
@@ -127,3 +128,36 @@ def summary_vs_publication(name: str = TABLE) -> pd.DataFrame:
          "the same wording: 'more than 25%' per interval, 'a 25% improvement' for the whole period"),
     ]
     return pd.DataFrame(rows, columns=["topic", "news summary", "publication (abstract)"])
+
+
+def mean_improvement_arithmetic(name: str = TABLE) -> pd.DataFrame:
+    """What a mean improvement above 100% between injections 1 and 2 requires of the few whose score rose.
+
+    An improvement above 100% means the score went *up* (the later rate is negative). The
+    abstract counts ``clinically_improved_after_inj1`` patients whose ALSFRS-R rose after the
+    first injection; this function takes them to be the only ones above 100% (an assumption:
+    the visit at which the rise was measured is not stated). Everyone else scored at most 100%
+    (responders: above the threshold up to 100%; non-responders: at most the threshold).
+    For the mean read over all analysed patients and over the responders only, it gives the
+    smallest average the risers must have (the others at their maxima) and the average under a
+    middling assumption (responders who did not rise at the midpoint of threshold and 100%,
+    non-responders at 0%), with the share of the sum that the risers then supply.
+    """
+    t = reported(name)
+    v = lambda q: float(t.loc[q, "value"])  # noqa: E731
+    n, k, rose = int(v("analysed")), int(v("responders_inj1_inj2")), int(v("clinically_improved_after_inj1"))
+    mean, thr = v("mean_improvement_inj1_inj2"), v("responder_threshold")
+    if not rose <= k <= n:
+        raise ValueError(f"{name}: the risers ({rose}) must be among the responders ({k}) among the analysed ({n}).")
+    rows = []
+    for over, m in [(f"all {n} analysed", n), (f"the {k} responders", k)]:
+        total = m * mean
+        resp_not_rose, non_resp = k - rose, m - k
+        for assumption, at_resp, at_non in [("at their maximum (100% / the threshold)", 100.0, thr),
+                                            ("middling (midpoint / 0%)", (thr + 100.0) / 2, 0.0)]:
+            others = resp_not_rose * at_resp + non_resp * at_non
+            need = (total - others) / rose
+            rows.append({"mean taken over": over, "the others scored": assumption, "sum of improvements": total,
+                         "from the others": others, f"the {rose} who rose must average (%)": need,
+                         f"share of the sum from the {rose} (%)": 100 * rose * need / total})
+    return pd.DataFrame(rows)
