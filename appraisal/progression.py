@@ -36,6 +36,7 @@ __all__ = [
     "true_slope_sd",
     "sd_from_se",
     "sem_from_icc",
+    "period_for_noise",
 ]
 
 _METHODS = ("endpoints", "least_squares")
@@ -225,3 +226,19 @@ def sem_from_icc(sd: float, icc: float) -> float:
     sd = chk.positive("sd", sd)
     icc = chk.in_range("icc", icc, 0.0, 1.0)
     return float(sd * np.sqrt(1.0 - icc))
+
+
+def period_for_noise(observed_sd: float, true_sd: float, noise_sd: float) -> float:
+    """How short the period of an endpoint rate must be (months) for visit noise of SD ``noise_sd``
+    to account for the whole gap between an observed SD of rates and a true between-patient SD:
+    the ``months`` at which ``√(true_sd² + slope_noise_sd(noise_sd, months)²) = observed_sd``.
+
+    >>> round(period_for_noise(2.3, 0.9, 1.0), 2)
+    0.67
+    """
+    observed_sd = chk.positive("observed_sd", observed_sd)
+    true_sd = chk.non_negative("true_sd", true_sd)
+    noise_sd = chk.positive("noise_sd", noise_sd)
+    if true_sd >= observed_sd:
+        raise ValueError(f"true_sd={true_sd!r} is not allowed: it must be below observed_sd={observed_sd!r}.")
+    return float(np.sqrt(2.0) * noise_sd / np.sqrt(observed_sd**2 - true_sd**2))

@@ -13,9 +13,10 @@ from .. import _checks as chk
 from ..audit import Check, audit
 from ..data import reported
 from ..recompute import percentage, proportion_ci
+from ..simulate import single_arm as sim
 
 __all__ = ["INTERVALS", "responder_table", "petrou_checks", "petrou_audit", "constraints", "summary_vs_publication",
-           "mean_improvement_arithmetic"]
+           "mean_improvement_arithmetic", "NOISE_GRID", "BEFORE_SETTINGS", "SHAPES", "p15_grid", "shape_grid"]
 
 TABLE = "petrou2021_results"
 
@@ -161,3 +162,56 @@ def mean_improvement_arithmetic(name: str = TABLE) -> pd.DataFrame:
                          "from the others": others, f"the {rose} who rose must average (%)": need,
                          f"share of the sum from the {rose} (%)": 100 * rose * need / total})
     return pd.DataFrame(rows)
+
+
+#: visit-noise SDs (points) for the grids: around the 1.4–1.7 points a reliability study implies
+NOISE_GRID = (0.5, 1.0, 1.5, 2.0)
+#: how the rate "before" treatment may have been measured (the abstract does not say)
+BEFORE_SETTINGS = {
+    "run-in 1 month": {"run_in_months": 1.0},
+    "run-in 3 months": {"run_in_months": 3.0},
+    "run-in 6 months": {"run_in_months": 6.0},
+    "since onset": {"before": "onset"},
+}
+#: shape exponents of the course (see :mod:`appraisal.simulate.single_arm`)
+SHAPES = {"slowing": 0.7, "straight": 1.0, "slightly speeding up": 1.2, "speeding up": 1.4}
+
+
+def _trial(name: str) -> tuple[int, int]:
+    t = reported(name)
+    return _v(t, "analysed"), _v(t, "responders_inj1_inj2")
+
+
+def p15_grid(n: int = 4000, seed: int = 0, noise_sds=NOISE_GRID, name: str = TABLE) -> pd.DataFrame:
+    """P(at least the published responders of the published number analysed, injection 1 → 2) with no
+    treatment, over visit noise × how the earlier rate was measured × the anchor of the true
+    between-patient SD (:data:`appraisal.simulate.single_arm.ANCHORS`, calibrated to each noise level).
+    Straight-line decline, no rating shift. Columns of :func:`appraisal.simulate.single_arm.null_grid`
+    plus ``anchor`` and ``before rate``."""
+    n_obs, k_obs = _trial(name)
+    settings, labels = [], []
+    for anchor in sim.ANCHORS:
+        for noise in noise_sds:
+            sd = sim.calibrated_slope_sd(noise, anchor)
+            for label, kw in BEFORE_SETTINGS.items():
+                settings.append({"noise_sd": float(noise), "slope_sd": sd, **kw})
+                labels.append((anchor, label))
+    g = sim.null_grid(settings, n_obs, k_obs, n=n, seed=seed)
+    g.insert(0, "before rate", [b for _, b in labels])
+    g.insert(0, "anchor", [a for a, _ in labels])
+    return g.rename(columns={f"P(≥{k_obs})": "P"})
+
+
+def shape_grid(n: int = 4000, seed: int = 0, name: str = TABLE) -> pd.DataFrame:
+    """The same probability and the untreated responder share for each shape of course in :data:`SHAPES`,
+    with the earlier rate from a 3-month run-in or since symptom onset (default noise and spread)."""
+    n_obs, k_obs = _trial(name)
+    settings, labels = [], []
+    for shape, p in SHAPES.items():
+        for label in ("run-in 3 months", "since onset"):
+            settings.append({"shape_exponent": p, **BEFORE_SETTINGS[label]})
+            labels.append((shape, label))
+    g = sim.null_grid(settings, n_obs, k_obs, n=n, seed=seed)
+    g.insert(0, "before rate", [b for _, b in labels])
+    g.insert(0, "course", [s for s, _ in labels])
+    return g.rename(columns={f"P(≥{k_obs})": "P"})
