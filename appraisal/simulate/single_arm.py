@@ -223,8 +223,8 @@ def simulate_untreated(
     ``mean_decline`` defaults to the PRO-ACT mean in ``data/natural_history`` (Atassi et al.
     2014); ``slope_sd`` (the true between-patient SD) defaults to :func:`calibrated_slope_sd` at
     this ``noise_sd`` (and rounding), anchored on :data:`DEFAULT_ANCHOR`. ``slope_sd = 0`` gives
-    every patient the same rate. ``age_mean``,
-    ``age_sd`` and ``screening_score_range`` are illustrative assumptions, not published values.
+    every patient the same rate. ``age_mean``, ``age_sd`` and ``screening_score_range`` are
+    illustrative assumptions, not published values.
     ``round_scores=False`` keeps the scores continuous (only to show what rounding does).
     ``min_run_in_loss``: if given, only patients whose observed score fell by at least this
     many points during the run-in are enrolled (enrolment after a steep spell, a route to
@@ -232,10 +232,10 @@ def simulate_untreated(
     the first injection, standing for unblinded rating or reporting, with no change in the
     disease (0 = none).
     """
-    n = chk.integer("n", n, low=1, high=1_000_000)
-    gen = make_rng(seed)
     from ..data import value
 
+    n = chk.integer("n", n, low=1, high=1_000_000)
+    gen = make_rng(seed)
     noise_sd = chk.non_negative("noise_sd", noise_sd)
     if not isinstance(round_scores, bool):
         raise ValueError(f"round_scores={round_scores!r} is not allowed: round_scores must be True or False.")
