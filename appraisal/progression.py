@@ -32,6 +32,11 @@ __all__ = [
     "is_responder",
     "summarize_improvements",
     "improvement_for_before_rates",
+    "slope_noise_sd",
+    "true_slope_sd",
+    "sd_from_se",
+    "sem_from_icc",
+    "period_for_noise",
 ]
 
 _METHODS = ("endpoints", "least_squares")
@@ -162,3 +167,78 @@ def improvement_for_before_rates(rate_after: float, rates_before) -> np.ndarray:
     if np.any(rb <= 0):
         raise ValueError(f"rates_before={rates_before!r} is not allowed: rates_before must be strictly positive.")
     return percent_improvement(rb, np.full_like(rb, ra))
+
+
+def slope_noise_sd(noise_sd: float, months: float, visits: int = 2) -> float:
+    """SD that visit-to-visit measurement noise adds to one patient's estimated rate (points/month).
+
+    Classical additive measurement error: each visit's score is the true score plus independent
+    noise of SD ``noise_sd`` (e.g. Carroll, Ruppert, Stefanski & Crainiceanu, *Measurement Error in
+    Nonlinear Models*, 2nd ed., 2006, ch. 1). For ``visits = 2`` (an endpoint rate over ``months``)
+    the rate's error is the difference of two errors divided by the period, SD
+    ``√2 · noise_sd / months``. For more visits, equally spaced over ``months`` and fitted by least
+    squares, it is ``noise_sd / √Σ(tᵢ − t̄)²``.
+
+    >>> round(slope_noise_sd(1.0, 3.0), 3)
+    0.471
+    """
+    noise_sd = chk.non_negative("noise_sd", noise_sd)
+    months = chk.positive("months", months)
+    visits = chk.integer("visits", visits, low=2)
+    if visits == 2:
+        return float(np.sqrt(2.0) * noise_sd / months)
+    t = np.linspace(0.0, months, visits)
+    return float(noise_sd / np.sqrt(np.sum((t - t.mean()) ** 2)))
+
+
+def true_slope_sd(observed_sd: float, noise_sd: float, months: float, visits: int = 2) -> float:
+    """Between-patient SD of the *true* rate, from the SD of *observed* rates, by removing noise variance.
+
+    observed variance = true variance + noise variance of an estimated rate
+    (:func:`slope_noise_sd`), so the true SD is ``√(observed_sd² − slope_noise_sd²)``. This
+    assumes the noise is independent of the true rate and that the observed rates were each
+    estimated over ``months`` from ``visits`` visits. Raises a :class:`ValueError` when the noise
+    alone would exceed the observed spread (the inputs are then inconsistent).
+
+    >>> round(true_slope_sd(1.0, 1.0, 6.0), 3)
+    0.972
+    """
+    observed_sd = chk.positive("observed_sd", observed_sd)
+    e = slope_noise_sd(noise_sd, months, visits)
+    if e >= observed_sd:
+        raise ValueError(f"noise_sd={noise_sd!r} is not allowed with observed_sd={observed_sd!r} and months={months!r}: "
+                         f"the noise alone gives rates with SD {e:.3g}, at least the observed spread.")
+    return float(np.sqrt(observed_sd**2 - e**2))
+
+
+def sd_from_se(se: float, n: int) -> float:
+    """Standard deviation implied by the standard error of a mean: ``se · √n`` (approximate when the
+    SE is model-based, e.g. a least-squares mean)."""
+    se = chk.positive("se", se)
+    n = chk.integer("n", n, low=1)
+    return float(se * np.sqrt(n))
+
+
+def sem_from_icc(sd: float, icc: float) -> float:
+    """Standard error of measurement from a reliability coefficient: ``sd · √(1 − icc)``
+    (classical test theory; e.g. Weir, J Strength Cond Res 2005;19:231–240). ``sd`` is the
+    between-person SD of the scores in the population the ICC was measured in."""
+    sd = chk.positive("sd", sd)
+    icc = chk.in_range("icc", icc, 0.0, 1.0)
+    return float(sd * np.sqrt(1.0 - icc))
+
+
+def period_for_noise(observed_sd: float, true_sd: float, noise_sd: float) -> float:
+    """How short the period of an endpoint rate must be (months) for visit noise of SD ``noise_sd``
+    to account for the whole gap between an observed SD of rates and a true between-patient SD:
+    the ``months`` at which ``√(true_sd² + slope_noise_sd(noise_sd, months)²) = observed_sd``.
+
+    >>> round(period_for_noise(2.3, 0.9, 1.0), 2)
+    0.67
+    """
+    observed_sd = chk.positive("observed_sd", observed_sd)
+    true_sd = chk.non_negative("true_sd", true_sd)
+    noise_sd = chk.positive("noise_sd", noise_sd)
+    if true_sd >= observed_sd:
+        raise ValueError(f"true_sd={true_sd!r} is not allowed: it must be below observed_sd={observed_sd!r}.")
+    return float(np.sqrt(2.0) * noise_sd / np.sqrt(observed_sd**2 - true_sd**2))

@@ -70,3 +70,42 @@ def test_summary_vs_publication_reads_data():
 def test_bad_level():
     with pytest.raises(ValueError, match=r"level=1.5 is not allowed"):
         pa.responder_table(level=1.5)
+
+
+def test_mean_above_100_arithmetic():
+    # 19 × 107.1 = 2034.9; the 12 who did not rise score at most 100% (8 responders) or 25% (4 non-responders):
+    # (2034.9 − 900) / 7 = 162.1%; middling (62.5% and 0%): (2034.9 − 500) / 7 = 219.3%; over the 15 responders:
+    # (1606.5 − 800) / 7 = 115.2%. Tolerance 0.05 percentage points (rounding of the hand values).
+    a = pa.mean_improvement_arithmetic()
+    need = [c for c in a.columns if c.endswith("must average (%)")][0]
+    assert a[need].tolist() == pytest.approx([162.13, 219.27, 115.21, 158.07], abs=0.05)
+    assert a["sum of improvements"].tolist() == pytest.approx([2034.9, 2034.9, 1606.5, 1606.5])
+    assert (a[need] > 100).all()  # whatever the reading, the risers' average is above 100%
+
+
+def test_p15_grid_pinned():
+    # seeded (the explorer's N and seed); tolerances: the noise-only cell to 0.1 percentage point, P to 5%
+    from appraisal.widgets import single_arm as saw
+    g = pa.p15_grid(n=saw.N_SCREENED, seed=saw.SEED)
+    assert len(g) == 3 * len(pa.NOISE_GRID) * len(pa.BEFORE_SETTINGS)
+    cell = g[(g["anchor"] == "edaravone placebo arm") & (g["noise_sd"] == 1.0) & (g["before rate"] == "run-in 3 months")]
+    assert float(cell["responders (%)"].iloc[0]) == pytest.approx(36.35, abs=0.1)
+    assert float(cell["responders (%)"].iloc[0]) == pytest.approx(100 * saw.null_trial()["trials"]["p"])
+    assert float(g["P"].max()) == pytest.approx(4.70e-3, rel=0.05)
+    assert float(g["P high"].max()) < 0.01
+    assert float(g["P"].min()) < 1e-7
+
+
+def test_structured_tables_agree_with_risk_of_bias():
+    from appraisal import structured
+    j = structured.judgments(["petrou2021"]).set_index("domain")
+    rob = data.load_table("risk_of_bias")
+    rob = rob[rob["study"] == "petrou2021"].set_index("domain")
+    assert (j.loc[rob.index, "judgment"] == rob["judgment"]).all()
+    assert (j.loc[rob.index, "reason"] == rob["reason"]).all()
+    saf = structured.safety("petrou2021")
+    first = saf.iloc[0]
+    # 0 serious events in 19: exact one-sided 95% bound 1 − 0.05^(1/19) = 14.6% (tolerance 0.05 points)
+    assert (first["events"], first["n"]) == (0, 19)
+    assert first["upper bound %"] == pytest.approx(100 * (1 - 0.05 ** (1 / 19)), abs=0.05)
+    assert len(structured.contradictions("petrou2021")) >= 5

@@ -96,3 +96,29 @@ def test_zero_before_rate_is_refused_and_flagged():
 def test_bad_input(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+def test_slope_noise_and_true_sd_hand_values():
+    # endpoint rate over 3 months with visit noise SD 1: √2/3 = 0.4714
+    assert prog.slope_noise_sd(1.0, 3.0) == pytest.approx(2 ** 0.5 / 3)
+    # least squares through 0, 3, 6 months: 1/√18
+    assert prog.slope_noise_sd(1.0, 6.0, visits=3) == pytest.approx(1 / 18 ** 0.5)
+    assert prog.true_slope_sd(1.0, 1.0, 6.0) == pytest.approx((1 - 2 / 36) ** 0.5)
+    assert prog.true_slope_sd(1.0, 0.0, 6.0) == 1.0
+    assert prog.sd_from_se(0.66, 66) == pytest.approx(5.362, abs=0.001)
+    assert prog.sem_from_icc(6.0, 0.96) == pytest.approx(1.2)
+    # PRO-ACT's 2.3 could be noise around a true SD of 0.9 only for rates over about 0.67 months
+    assert prog.period_for_noise(2.3, 0.9, 1.0) == pytest.approx(0.668, abs=0.001)
+    months = prog.period_for_noise(2.3, 0.9, 1.0)
+    assert (0.9**2 + prog.slope_noise_sd(1.0, months) ** 2) ** 0.5 == pytest.approx(2.3)
+
+
+def test_noise_helpers_refuse_bad_input():
+    with pytest.raises(ValueError, match="noise_sd=3.0 is not allowed"):
+        prog.true_slope_sd(0.5, 3.0, 3.0)
+    with pytest.raises(ValueError, match="icc=1.5 is not allowed"):
+        prog.sem_from_icc(6.0, 1.5)
+    with pytest.raises(ValueError, match="true_sd=3.0 is not allowed"):
+        prog.period_for_noise(2.3, 3.0, 1.0)
+    with pytest.raises(ValueError, match="months=0 is not allowed"):
+        prog.slope_noise_sd(1.0, 0)

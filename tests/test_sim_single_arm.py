@@ -5,12 +5,61 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from appraisal.simulate.single_arm import natural_history_defaults, simulate_untreated, trial_sized
+from appraisal import data, progression as prog
+from appraisal.simulate.single_arm import (ANCHORS, calibrated_slope_sd, natural_history_defaults, null_grid,
+                                           simulate_untreated, slope_sd_anchors, trial_sized)
 
 
 def test_defaults_come_from_natural_history():
     d = natural_history_defaults()
-    assert d == {"mean_decline": 1.02, "slope_sd": 2.3}
+    assert d["mean_decline"] == 1.02 and d["observed_sd_proact"] == 2.3
+    # the true spread is calibrated, not the PRO-ACT observed SD (which already contains noise)
+    assert d["slope_sd"] == pytest.approx(0.934, abs=0.001)
+    assert simulate_untreated(200, seed=1).params["slope_sd"] == pytest.approx(d["slope_sd"])
+
+
+def test_anchors_pinned_against_published_spreads():
+    # edaravone placebo: SE 0.66 × √66 = 5.36 points per 24 weeks = 0.971 points/month (published: 5.3 per 24 wk
+    # implied, tolerance 0.01 points/month); CENTAUR placebo: 0.16 × √48 = 1.109 points/month (tolerance 0.01)
+    t = slope_sd_anchors(1.0).set_index("anchor")
+    assert list(t.index) == list(ANCHORS)
+    assert t.loc["edaravone placebo arm", "observed SD"] == pytest.approx(0.971, abs=0.01)
+    assert t.loc["CENTAUR placebo arm", "observed SD"] == pytest.approx(1.109, abs=0.01)
+    assert t.loc["population cohort", "true SD"] == data.value("natural_history", "vaneijk_between_patient_sd_a")
+    # noise of 1 point (+ rounding) over 24 weeks removed: 0.934 and 1.076 (tolerance 0.002)
+    assert t.loc["edaravone placebo arm", "true SD"] == pytest.approx(0.934, abs=0.002)
+    assert t.loc["CENTAUR placebo arm", "true SD"] == pytest.approx(1.076, abs=0.002)
+    # every anchor is far below the PRO-ACT observed SD
+    assert (t["true SD"] < data.value("natural_history", "proact_sd_decline") / 2).all()
+
+
+def test_calibration_tracks_noise_and_keeps_observed_spread():
+    sds = [calibrated_slope_sd(nz) for nz in (0.0, 1.0, 2.0)]
+    assert sds[0] > sds[1] > sds[2] > 0
+    # away from the floor of the scale, a 6-month rate is the true rate plus the noise of an endpoint rate
+    # (visit noise 1 point and rounding: √(1 + 1/12) · √2 / 6 = 0.245 points/month; tolerance 0.02)
+    r = simulate_untreated(20000, seed=3, noise_sd=1.0, interval_months=(6.0, 6.0), entry_min_score=30)
+    away = r.observed[:, 2] >= 10
+    err = r.rate_after[away, 0] - r.true_rate[away]
+    assert np.std(err) == pytest.approx(prog.slope_noise_sd((1 + 1 / 12) ** 0.5, 6.0), abs=0.02)
+    # the observed 6-month rates then spread about as the placebo arm's (0.97/month); the floor trims the fast
+    # progressors' rates, so the simulated spread is a little narrower: between 0.7 and 1.1
+    assert 0.7 < np.std(r.rate_after[:, 0]) < 1.1
+    with pytest.raises(ValueError, match="anchor='PRO-ACT' is not allowed"):
+        calibrated_slope_sd(1.0, "PRO-ACT")
+
+
+def test_null_grid_matches_single_runs_and_is_seeded():
+    settings = [{"noise_sd": 1.0}, {"noise_sd": 2.0, "run_in_months": 1.0}]
+    g = null_grid(settings, 19, 15, n=3000, seed=4)
+    r = simulate_untreated(3000, seed=4, noise_sd=1.0)
+    assert g.loc[0, "responders (%)"] == pytest.approx(100 * r.responder_share(0))
+    assert g.loc[0, "P(≥15)"] == pytest.approx(trial_sized(r, 19, 10, seed=0)["prob_at_least"](15))
+    assert (g["P low"] <= g["P(≥15)"]).all() and (g["P(≥15)"] <= g["P high"]).all()
+    assert g.loc[1, "P(≥15)"] > g.loc[0, "P(≥15)"]  # more noise and a shorter run-in: more responders
+    assert null_grid(settings, 19, 15, n=3000, seed=4).equals(g)
+    with pytest.raises(ValueError, match="settings=\\[\\] is not allowed"):
+        null_grid([], 19, 15)
 
 
 def test_zero_noise_linear_decline_gives_no_responders():
@@ -78,8 +127,8 @@ def test_enrolment_after_steep_spell_regresses_to_the_mean():
     base = simulate_untreated(4000, seed=12)
     steep = simulate_untreated(4000, seed=12, min_run_in_loss=3)
     assert steep.responder_share(0) > base.responder_share(0) + 0.1
-    # with similar true courses, the selected run-in overstates the true rate, and the next interval falls back
-    kw = dict(slope_sd=0.3, noise_sd=1.5)
+    # the selected run-in overstates the true rate, and the next interval falls back
+    kw = dict(noise_sd=1.5)
     base, steep = simulate_untreated(6000, seed=12, **kw), simulate_untreated(6000, seed=12, min_run_in_loss=3, **kw)
     assert abs(np.mean(base.rate_before - base.true_rate)) < 0.05
     assert np.mean(steep.rate_before - steep.true_rate) > 0.3

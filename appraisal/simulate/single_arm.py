@@ -6,13 +6,22 @@ trial such as Petrou et al. (2021) and applies its responder rule to their ALSFR
 Model (one row per screened patient, all vectorized):
 
 * **Disease course.** Each patient loses function at their own average rate ``b``
-  (points/month), drawn from a lognormal distribution with mean ``mean_decline`` and SD
-  ``slope_sd`` (defaults: the PRO-ACT mean monthly decline and its SD, Atassi et al. 2014,
-  from ``data/natural_history``). Cumulative loss since symptom onset ``u`` (months) is
+  (points/month), drawn from a lognormal distribution with mean ``mean_decline`` (the
+  PRO-ACT mean monthly decline, Atassi et al. 2014) and SD ``slope_sd``: the spread of the
+  *true* rates between patients. That spread is not the PRO-ACT SD of observed slopes
+  (± 2.3 points/month), which already contains measurement noise and, it seems, slopes over
+  short spells; adding visit noise on top of it would count the noise twice and fill the
+  model with near-stable patients. By default ``slope_sd`` is *calibrated*: the observed SD
+  of 24-week change in a placebo arm (:data:`DEFAULT_ANCHOR`, from ``data/natural_history``)
+  minus the variance the simulation's own visit noise and rounding add to a 24-week rate
+  (:func:`calibrated_slope_sd`), so the simulated observed rates have the spread seen in
+  trials whatever noise is chosen. :func:`slope_sd_anchors` lists the anchors. Cumulative
+  loss since symptom onset ``u`` (months) is
   ``L(u) = b · U · (u / U) ** shape_exponent`` with ``U = 24`` months: 1 is a straight line;
-  below 1 the decline slows with time, above 1 it speeds up. Thakore et al. (2018) found
-  individual courses in PRO-ACT to be curvilinear rather than straight; the exponent lets
-  the reader try either bend. The true score is ``max(48 − L(u), 0)``.
+  below 1 the decline slows with time, above 1 it speeds up. Gordon et al. (2010) and
+  Thakore et al. (2018) found courses curvilinear rather than straight (PRO-ACT: slightly
+  accelerating on average, with curvature varying between patients); the exponent lets the
+  reader try either bend, the same for every patient. The true score is ``max(48 − L(u), 0)``.
 * **Who enters.** The true score at screening is uniform on ``screening_score_range`` and
   independent of the rate, so that the published mean rate describes the patients who
   enter a trial (PRO-ACT is made of trial participants); the time since onset follows
@@ -43,26 +52,83 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+import pandas as pd
 from scipy import stats
 
 from .. import _checks as chk
 from .. import progression as prog
+from ..recompute import proportion_ci
 from . import rng as make_rng
 
-__all__ = ["natural_history_defaults", "SingleArmResult", "simulate_untreated", "trial_sized"]
+__all__ = ["natural_history_defaults", "slope_sd_anchors", "calibrated_slope_sd", "SingleArmResult",
+           "simulate_untreated", "trial_sized", "null_grid", "ANCHORS", "DEFAULT_ANCHOR"]
 
 MAX_SCORE = 48
 REFERENCE_MONTHS = 24.0
 _BEFORE = ("run_in", "onset")
 
 
-def natural_history_defaults() -> dict:
-    """Mean and SD of monthly ALSFRS-R decline in PRO-ACT (Atassi et al. 2014), from ``data/``."""
+WEEKS_PER_MONTH = 365.25 / 12 / 7
+#: anchors for the between-patient SD of the true monthly rate: label -> (source key, how it is read)
+ANCHORS = {
+    "population cohort": ("vaneijk2019", "model-based between-patient SD, taken as the true spread"),
+    "edaravone placebo arm": ("edaravone2017", "SD of 24-week change (SE × √n) minus the noise of a 24-week rate"),
+    "CENTAUR placebo arm": ("paganoni2020", "SD of the 24-week slope (SE × √n) minus the noise of a 24-week rate"),
+}
+DEFAULT_ANCHOR = "edaravone placebo arm"
+
+
+def _measurement_sd(noise_sd: float, round_scores: bool = True) -> float:
+    """Visit noise plus, on the whole-point scale, rounding error (uniform, variance 1/12)."""
+    return float(np.sqrt(noise_sd**2 + (1 / 12 if round_scores else 0.0)))
+
+
+def slope_sd_anchors(noise_sd: float = 1.0, round_scores: bool = True) -> pd.DataFrame:
+    """The published spreads of ALSFRS-R decline that can anchor ``slope_sd``, each with the true
+    between-patient SD it implies at this visit noise (points/month; from ``data/natural_history``).
+
+    Columns: ``anchor, source, observed SD, months, true SD, how``. For the two placebo arms the
+    observed SD is ``SE · √n`` (:func:`appraisal.progression.sd_from_se`) per month of the
+    24-week period, and the true SD removes the noise of an endpoint rate over that period
+    (:func:`appraisal.progression.true_slope_sd`). The population-cohort value comes from a
+    mixed model and is used as it stands (its unit is presumed, see the data table).
+    """
+    from ..data import value
+
+    noise_sd = chk.non_negative("noise_sd", noise_sd)
+    e = _measurement_sd(noise_sd, round_scores)
+    nh = lambda q: float(value("natural_history", q))  # noqa: E731
+    rows = []
+    pop = nh("vaneijk_between_patient_sd_a")
+    rows.append(("population cohort", pop, np.nan, pop))
+    months = nh("edaravone_period_weeks") / WEEKS_PER_MONTH
+    obs = prog.sd_from_se(nh("edaravone_placebo_change_se"), int(nh("edaravone_placebo_n"))) / months
+    rows.append(("edaravone placebo arm", obs, months, prog.true_slope_sd(obs, e, months)))
+    months = nh("centaur_period_weeks") / WEEKS_PER_MONTH
+    obs = prog.sd_from_se(nh("centaur_placebo_slope_se"), int(nh("centaur_placebo_n")))
+    rows.append(("CENTAUR placebo arm", obs, months, prog.true_slope_sd(obs, e, months)))
+    return pd.DataFrame([{"anchor": a, "source": ANCHORS[a][0], "observed SD": o, "months": m, "true SD": t,
+                          "how": ANCHORS[a][1]} for a, o, m, t in rows])
+
+
+def calibrated_slope_sd(noise_sd: float = 1.0, anchor: str = DEFAULT_ANCHOR, round_scores: bool = True) -> float:
+    """True between-patient SD of the monthly rate implied by ``anchor`` at this visit noise
+    (see :func:`slope_sd_anchors`)."""
+    chk.one_of("anchor", anchor, list(ANCHORS))
+    t = slope_sd_anchors(noise_sd, round_scores)
+    return float(t.loc[t["anchor"] == anchor, "true SD"].iloc[0])
+
+
+def natural_history_defaults(noise_sd: float = 1.0) -> dict:
+    """Mean monthly ALSFRS-R decline in PRO-ACT (Atassi et al. 2014) and the calibrated true
+    between-patient SD at ``noise_sd`` (:func:`calibrated_slope_sd`), both from ``data/``.
+    ``observed_sd_proact`` is the PRO-ACT SD of observed slopes, for comparison only."""
     from ..data import value
 
     return {
         "mean_decline": float(value("natural_history", "proact_mean_decline")),
-        "slope_sd": float(value("natural_history", "proact_sd_decline")),
+        "slope_sd": calibrated_slope_sd(noise_sd),
+        "observed_sd_proact": float(value("natural_history", "proact_sd_decline")),
     }
 
 
@@ -154,9 +220,11 @@ def simulate_untreated(
 ) -> SingleArmResult:
     """Simulate ``n`` screened, untreated patients and apply the responder rule (see module doc).
 
-    ``mean_decline`` and ``slope_sd`` default to the PRO-ACT values in ``data/natural_history``
-    (Atassi et al. 2014). ``slope_sd = 0`` gives every patient the same rate. ``age_mean``,
-    ``age_sd`` and ``screening_score_range`` are illustrative assumptions, not published values.
+    ``mean_decline`` defaults to the PRO-ACT mean in ``data/natural_history`` (Atassi et al.
+    2014); ``slope_sd`` (the true between-patient SD) defaults to :func:`calibrated_slope_sd` at
+    this ``noise_sd`` (and rounding), anchored on :data:`DEFAULT_ANCHOR`. ``slope_sd = 0`` gives
+    every patient the same rate. ``age_mean``, ``age_sd`` and ``screening_score_range`` are
+    illustrative assumptions, not published values.
     ``round_scores=False`` keeps the scores continuous (only to show what rounding does).
     ``min_run_in_loss``: if given, only patients whose observed score fell by at least this
     many points during the run-in are enrolled (enrolment after a steep spell, a route to
@@ -164,15 +232,18 @@ def simulate_untreated(
     the first injection, standing for unblinded rating or reporting, with no change in the
     disease (0 = none).
     """
+    from ..data import value
+
     n = chk.integer("n", n, low=1, high=1_000_000)
     gen = make_rng(seed)
-    nh = None
-    if mean_decline is None or slope_sd is None:
-        nh = natural_history_defaults()
-    mean_decline = chk.positive("mean_decline", nh["mean_decline"] if mean_decline is None else mean_decline)
-    slope_sd = chk.non_negative("slope_sd", nh["slope_sd"] if slope_sd is None else slope_sd)
-    shape_exponent = chk.in_range("shape_exponent", shape_exponent, 0.2, 3.0)
     noise_sd = chk.non_negative("noise_sd", noise_sd)
+    if not isinstance(round_scores, bool):
+        raise ValueError(f"round_scores={round_scores!r} is not allowed: round_scores must be True or False.")
+    mean_decline = chk.positive("mean_decline", float(value("natural_history", "proact_mean_decline"))
+                                if mean_decline is None else mean_decline)
+    slope_sd = chk.non_negative("slope_sd", calibrated_slope_sd(noise_sd, round_scores=round_scores)
+                                if slope_sd is None else slope_sd)
+    shape_exponent = chk.in_range("shape_exponent", shape_exponent, 0.2, 3.0)
     lo_int, hi_int = _pair("interval_months", interval_months, 0.0, 24.0, positive_low=True)
     n_intervals = chk.integer("n_intervals", n_intervals, low=1, high=6)
     run_in_months = chk.in_range("run_in_months", run_in_months, 0.0, 24.0, low_inclusive=False)
@@ -189,8 +260,6 @@ def simulate_untreated(
     if min_run_in_loss is not None:
         min_run_in_loss = chk.in_range("min_run_in_loss", min_run_in_loss, 0.0, MAX_SCORE)
     expectation_bias = chk.in_range("expectation_bias", expectation_bias, -MAX_SCORE, MAX_SCORE)
-    if not isinstance(round_scores, bool):
-        raise ValueError(f"round_scores={round_scores!r} is not allowed: round_scores must be True or False.")
 
     # average rate per patient: lognormal with the given mean and SD (or constant)
     if slope_sd == 0:
@@ -284,3 +353,33 @@ def trial_sized(result: SingleArmResult, n_patients: int, n_trials: int = 2000, 
         "means": means,
         "n_trials_without_mean": int(np.sum(n_ok == 0)),
     }
+
+
+def null_grid(settings: list[dict], n_patients: int, k: int, *, n: int = 4000, seed: int = 0,
+              interval: int | str = 0, level: float = 0.95) -> pd.DataFrame:
+    """Run :func:`simulate_untreated` once per dict of keyword arguments in ``settings`` (same ``n``
+    and ``seed`` for all) and tabulate, for each, the untreated responder share in ``interval``
+    and the probability that a trial of ``n_patients`` shows at least ``k`` responders.
+
+    Columns: the settings' keys, ``slope_sd used``, ``enrolled``, ``responders (%)``,
+    ``undefined (%)``, ``P(≥k)`` (binomial in the simulated share), and ``P low``/``P high``:
+    the same probability at the ends of the share's Wilson interval at ``level`` (the Monte
+    Carlo uncertainty, which matters for very small probabilities).
+    """
+    if not isinstance(settings, (list, tuple)) or not settings or not all(isinstance(d, dict) for d in settings):
+        raise ValueError(f"settings={settings!r} is not allowed: give a non-empty list of keyword dicts.")
+    n_patients = chk.integer("n_patients", n_patients, low=1, high=10_000)
+    k = chk.integer("k", k, low=0, high=n_patients)
+    rows = []
+    for kw in settings:
+        r = simulate_untreated(n, seed=seed, **kw)
+        if r.n_enrolled == 0:
+            raise ValueError(f"settings entry {kw!r} is not allowed: nobody was enrolled.")
+        count = int(round(r.responder_share(interval) * r.n_enrolled))
+        p = count / r.n_enrolled
+        lo, hi = proportion_ci(count, r.n_enrolled, level) if 0 < count < r.n_enrolled else (p, p)
+        prob = lambda q: float(stats.binom.sf(k - 1, n_patients, q))  # noqa: E731
+        rows.append({**kw, "slope_sd used": float(r.params["slope_sd"]), "enrolled": int(r.n_enrolled),
+                     "responders (%)": 100 * p, "undefined (%)": 100 * r.share_undefined(),
+                     f"P(≥{k})": prob(p), "P low": prob(lo), "P high": prob(hi)})
+    return pd.DataFrame(rows)

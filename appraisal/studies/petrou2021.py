@@ -13,8 +13,10 @@ from .. import _checks as chk
 from ..audit import Check, audit
 from ..data import reported
 from ..recompute import percentage, proportion_ci
+from ..simulate import single_arm as sim
 
-__all__ = ["INTERVALS", "responder_table", "petrou_checks", "petrou_audit", "constraints", "summary_vs_publication"]
+__all__ = ["INTERVALS", "responder_table", "petrou_checks", "petrou_audit", "constraints", "summary_vs_publication",
+           "mean_improvement_arithmetic", "NOISE_GRID", "BEFORE_SETTINGS", "SHAPES", "p15_grid", "shape_grid"]
 
 TABLE = "petrou2021_results"
 
@@ -127,3 +129,89 @@ def summary_vs_publication(name: str = TABLE) -> pd.DataFrame:
          "the same wording: 'more than 25%' per interval, 'a 25% improvement' for the whole period"),
     ]
     return pd.DataFrame(rows, columns=["topic", "news summary", "publication (abstract)"])
+
+
+def mean_improvement_arithmetic(name: str = TABLE) -> pd.DataFrame:
+    """What a mean improvement above 100% between injections 1 and 2 requires of the few whose score rose.
+
+    An improvement above 100% means the score went *up* (the later rate is negative). The
+    abstract counts ``clinically_improved_after_inj1`` patients whose ALSFRS-R rose after the
+    first injection; this function takes them to be the only ones above 100% (an assumption:
+    the visit at which the rise was measured is not stated). Everyone else scored at most 100%
+    (responders: above the threshold up to 100%; non-responders: at most the threshold).
+    For the mean read over all analysed patients and over the responders only, it gives the
+    smallest average the risers must have (the others at their maxima) and the average under a
+    middling assumption (responders who did not rise at the midpoint of threshold and 100%,
+    non-responders at 0%), with the share of the sum that the risers then supply.
+    """
+    t = reported(name)
+    v = lambda q: float(t.loc[q, "value"])  # noqa: E731
+    n, k, rose = int(v("analysed")), int(v("responders_inj1_inj2")), int(v("clinically_improved_after_inj1"))
+    mean, thr = v("mean_improvement_inj1_inj2"), v("responder_threshold")
+    if not rose <= k <= n:
+        raise ValueError(f"{name}: the risers ({rose}) must be among the responders ({k}) among the analysed ({n}).")
+    rows = []
+    for over, m in [(f"all {n} analysed", n), (f"the {k} responders", k)]:
+        total = m * mean
+        resp_not_rose, non_resp = k - rose, m - k
+        for assumption, at_resp, at_non in [("at their maximum (100% / the threshold)", 100.0, thr),
+                                            ("middling (midpoint / 0%)", (thr + 100.0) / 2, 0.0)]:
+            others = resp_not_rose * at_resp + non_resp * at_non
+            need = (total - others) / rose
+            rows.append({"mean taken over": over, "the others scored": assumption, "sum of improvements": total,
+                         "from the others": others, f"the {rose} who rose must average (%)": need,
+                         f"share of the sum from the {rose} (%)": 100 * rose * need / total})
+    return pd.DataFrame(rows)
+
+
+#: visit-noise SDs (points) for the grids: around the 1.4–1.7 points a reliability study implies
+NOISE_GRID = (0.5, 1.0, 1.5, 2.0)
+#: how the rate "before" treatment may have been measured (the abstract does not say)
+BEFORE_SETTINGS = {
+    "run-in 1 month": {"run_in_months": 1.0},
+    "run-in 3 months": {"run_in_months": 3.0},
+    "run-in 6 months": {"run_in_months": 6.0},
+    "since onset": {"before": "onset"},
+}
+#: shape exponents of the course (see :mod:`appraisal.simulate.single_arm`)
+SHAPES = {"slowing": 0.7, "straight": 1.0, "slightly speeding up": 1.2, "speeding up": 1.4}
+
+
+def _trial(name: str) -> tuple[int, int]:
+    t = reported(name)
+    return _v(t, "analysed"), _v(t, "responders_inj1_inj2")
+
+
+def p15_grid(n: int = 4000, seed: int = 0, noise_sds=NOISE_GRID, name: str = TABLE) -> pd.DataFrame:
+    """P(at least the published responders of the published number analysed, injection 1 → 2) with no
+    treatment, over visit noise × how the earlier rate was measured × the anchor of the true
+    between-patient SD (:data:`appraisal.simulate.single_arm.ANCHORS`, calibrated to each noise level).
+    Straight-line decline, no rating shift. Columns of :func:`appraisal.simulate.single_arm.null_grid`
+    plus ``anchor`` and ``before rate``."""
+    n_obs, k_obs = _trial(name)
+    settings, labels = [], []
+    for anchor in sim.ANCHORS:
+        for noise in noise_sds:
+            sd = sim.calibrated_slope_sd(noise, anchor)
+            for label, kw in BEFORE_SETTINGS.items():
+                settings.append({"noise_sd": float(noise), "slope_sd": sd, **kw})
+                labels.append((anchor, label))
+    g = sim.null_grid(settings, n_obs, k_obs, n=n, seed=seed)
+    g.insert(0, "before rate", [b for _, b in labels])
+    g.insert(0, "anchor", [a for a, _ in labels])
+    return g.rename(columns={f"P(≥{k_obs})": "P"})
+
+
+def shape_grid(n: int = 4000, seed: int = 0, name: str = TABLE) -> pd.DataFrame:
+    """The same probability and the untreated responder share for each shape of course in :data:`SHAPES`,
+    with the earlier rate from a 3-month run-in or since symptom onset (default noise and spread)."""
+    n_obs, k_obs = _trial(name)
+    settings, labels = [], []
+    for shape, p in SHAPES.items():
+        for label in ("run-in 3 months", "since onset"):
+            settings.append({"shape_exponent": p, **BEFORE_SETTINGS[label]})
+            labels.append((shape, label))
+    g = sim.null_grid(settings, n_obs, k_obs, n=n, seed=seed)
+    g.insert(0, "before rate", [b for _, b in labels])
+    g.insert(0, "course", [s for s, _ in labels])
+    return g.rename(columns={f"P(≥{k_obs})": "P"})

@@ -17,12 +17,14 @@ from ..simulate import rng as make_rng
 from ..simulate.single_arm import simulate_untreated, trial_sized
 from . import Choice, Explorer, IntSlider, Preset, Slider, register, single_panel_margins
 
-N_SCREENED = 2000  # simulated patients per move of a control (latency budget)
+N_SCREENED = 4000  # simulated patients per move of a control (latency budget); the chapter's baseline uses the same
+N_TRIALS = 1000  # resampled trials of the published size per move
 SEED = 20211030
 DISPLAY_RANGE = (-300.0, 300.0)  # x-axis of the histograms; values outside are counted in the title
 
 _INTERVALS = {"3 months": (3.0, 3.0), "3–6 months (as in the trial)": (3.0, 6.0), "6 months": (6.0, 6.0)}
-_SHAPES = {"straight line": 1.0, "slowing with time": 0.7, "speeding up with time": 1.4}
+_SHAPES = {"straight line": 1.0, "slowing with time": 0.7, "slightly speeding up (PRO-ACT average)": 1.2,
+           "speeding up with time": 1.4}
 _BEFORE = {"3-month run-in before injection 1": "run_in", "since symptom onset (48 − score)/months": "onset"}
 _STEEP = {"no": 0, "lost ≥ 2 points in the run-in": 2, "lost ≥ 3 points in the run-in": 3}
 
@@ -33,6 +35,9 @@ def null_trial(noise_sd: float = 1.0, interval: tuple[float, float] = (3.0, 6.0)
                observed_n: int | None = None, observed_mean: float | None = None) -> dict:
     """One untreated simulation plus trial-sized resampling, packed for the explorer.
 
+    Every call uses the same ``N_SCREENED`` patients and ``SEED``, so a setting gives the same
+    numbers wherever the chapter shows it. The true between-patient SD of the rate is
+    calibrated to the chosen visit noise (:func:`appraisal.simulate.single_arm.calibrated_slope_sd`).
     ``steep_run_in`` = 0 means no enrolment requirement on the run-in; a positive value
     enrols only patients who lost at least that many points in it. The observed values are
     only carried to the summary and the figure; by default they are the trial's published
@@ -53,7 +58,7 @@ def null_trial(noise_sd: float = 1.0, interval: tuple[float, float] = (3.0, 6.0)
     )
     if res.n_enrolled == 0:
         raise ValueError(f"entry_min_score={entry_min_score!r} is not allowed here: nobody was enrolled; lower it.")
-    trials = trial_sized(res, n_patients=observed_n, n_trials=1000, seed=SEED)
+    trials = trial_sized(res, n_patients=observed_n, n_trials=N_TRIALS, seed=SEED)
     return {"result": res, "trials": trials, "observed_responders": observed_responders, "observed_n": observed_n,
             "observed_mean": observed_mean}
 
@@ -117,11 +122,11 @@ def null_responders_explorer() -> Explorer:
     }
     presets = [
         Preset("Noise only", {}),
-        Preset("Rounding only", {"noise_sd": 0.0}),
         Preset("Steep run-in", {"steep_run_in": 3}),
         Preset("Slowing + onset rate", {"shape_exponent": 0.7, "before": "onset"}),
+        Preset("Speeding up + onset rate", {"shape_exponent": 1.2, "before": "onset"}),
         Preset("+1 point shift", {"expectation_bias": 1.0}),
-        Preset("All three", {"shape_exponent": 0.7, "before": "onset", "expectation_bias": 1.0}),
+        Preset("Slowing + onset + shift", {"shape_exponent": 0.7, "before": "onset", "expectation_bias": 1.0}),
     ]
     return Explorer(
         name="null_responders_explorer",

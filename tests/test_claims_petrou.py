@@ -1,0 +1,178 @@
+"""Every comparison the repeated-intrathecal chapter makes in prose, asserted against computed quantities.
+
+If a change to the data, the model or a seed flips one of these, the chapter's wording is wrong and must change.
+Each test names the section whose sentence it guards. The simulations use the explorer's patients and seed
+(``appraisal.widgets.single_arm.N_SCREENED`` and ``SEED``), as the chapter does.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from appraisal import data, progression as prog, structured
+from appraisal import widgets as W
+from appraisal.recompute import proportion_ci
+from appraisal.simulate import single_arm as sim
+from appraisal.studies import petrou2021 as pa
+from appraisal.widgets import single_arm as saw
+
+v = lambda q: data.value("petrou2021_results", q)  # noqa: E731
+N, K = int(v("analysed")), int(v("responders_inj1_inj2"))
+
+
+@pytest.fixture(scope="module")
+def base():
+    return saw.null_trial()
+
+
+@pytest.fixture(scope="module")
+def grid():
+    return pa.p15_grid(n=saw.N_SCREENED, seed=saw.SEED)
+
+
+@pytest.fixture(scope="module")
+def static():
+    return W.static_table(saw.null_responders_explorer())
+
+
+def test_responder_proportions_section():
+    # "The later proportions look higher"; "exact, which is deliberately conservative" (wider than Wilson)
+    t = pa.responder_table()
+    assert t.loc[1, "percent"] > t.loc[0, "percent"] and t.loc[2, "percent"] > t.loc[0, "percent"]
+    assert (t["exact high"] - t["exact low"] > t["Wilson high"] - t["Wilson low"]).all()
+
+
+def test_constructed_example_and_mean_above_100():
+    # constructed example: a mean above 100% on top of a median of 50%, above the trimmed mean
+    ex = prog.summarize_improvements(np.r_[np.full(14, 50.0), [-10.0, 0.0, 10.0, 20.0, 1300.0]])
+    assert ex["mean"] > 100 > ex["median"] and ex["mean"] > ex["trimmed_mean"]
+    # "What a mean of 107.1% says": above 100%; only a minority rose; they must average above 100%, and supply a
+    # larger share of the sum than their share of the patients
+    a = pa.mean_improvement_arithmetic()
+    need = [c for c in a.columns if c.endswith("must average (%)")][0]
+    share = [c for c in a.columns if c.startswith("share of the sum")][0]
+    rose_pct = 100 * v("clinically_improved_after_inj1") / N
+    assert v("mean_improvement_inj1_inj2") > 100
+    assert rose_pct < 50
+    assert (a[need] > 100).all()
+    assert a.loc[1, need] > a.loc[0, need]  # "about 219% under a middling assumption" vs "at least 162%"
+    assert a.loc[0, share] > rose_pct
+
+
+def test_metric_explorer_section():
+    # "x% of average patients and y% of slow ones cross the line" (slow > average); "the mean is pulled far below
+    # the median" for the no-change presets
+    t = W.static_table(saw.metric_explorer())
+    assert t.iloc[1]["> 25% (%)"] > t.iloc[0]["> 25% (%)"]
+    for i in (0, 1):
+        assert t.iloc[i]["mean (%)"] < t.iloc[i]["median (%)"]
+
+
+def test_spread_of_true_rates_section():
+    nh = sim.natural_history_defaults()
+    a = sim.slope_sd_anchors(1.0)
+    # "All three lie far below PRO-ACT's 2.3"
+    assert (a["true SD"] < nh["observed_sd_proact"] / 2).all()
+    # "subtracting noise does not close the gap: for 3-month slopes it leaves 2.25"
+    assert prog.true_slope_sd(nh["observed_sd_proact"], 1.0, 3.0) > 2.2
+    # "only if the slopes spanned about 0.7 months": shorter than any trial interval (3 months)
+    assert prog.period_for_noise(nh["observed_sd_proact"], nh["slope_sd"], 1.0) < 1.0
+    # "The default of 1 point is therefore on the low side, and the grid runs from 0.5 to 2 points"
+    nd = lambda q: data.value("natural_history", q)  # noqa: E731
+    sem_lo = prog.sem_from_icc(nd("nurown_baseline_sd_placebo"), nd("kaufmann_icc_intra"))
+    sem_hi = prog.sem_from_icc(nd("nurown_baseline_sd_msc"), nd("kaufmann_icc_inter"))
+    assert 1.0 < sem_lo < sem_hi < max(pa.NOISE_GRID)
+    # takeaway: "a true between-patient SD of about 0.6–1.1"
+    assert 0.55 < a["true SD"].min() < 0.65 and 1.05 < a["true SD"].max() < 1.15
+
+
+def test_noise_only_section(base):
+    res, tr = base["result"], base["trials"]
+    imp = res.improvements(0)
+    assert tr["prob_at_least"](K) < 0.01  # "noise alone does not easily produce 15 of 19"
+    assert np.mean(imp) < 0 and np.mean(imp) < np.median(imp)  # "negative", below the median
+    assert N * res.share_score_rose(2, 1) < v("clinically_improved_after_inj1")  # "roughly 0.7 of 19, against 7"
+
+
+def test_grid_section(grid):
+    # "the probability ... from 4e-09 to 0.0047"; "at most 0.0074"; holds over the whole grid
+    assert grid["P high"].max() < 0.01
+    worst = grid.loc[grid["P"].idxmax()]
+    assert worst["before rate"] == "run-in 1 month" and worst["noise_sd"] == max(pa.NOISE_GRID)
+    for anchor, g in grid.groupby("anchor"):
+        m = g.pivot_table(index="noise_sd", columns="before rate", values="P")
+        # "More noise raises the probability in every column"
+        assert (np.diff(m.values, axis=0) > 0).all(), anchor
+        # "a 1-month run-in gives the highest value in every row"; "a rate since onset ... the lowest"
+        assert (m.idxmax(axis=1) == "run-in 1 month").all(), anchor
+        assert (m.idxmin(axis=1) == "since onset").all(), anchor
+    # takeaway: responders "17–47%" with noise alone
+    assert 15 < grid["responders (%)"].min() < 20 and 45 < grid["responders (%)"].max() < 50
+
+
+def test_regression_to_the_mean_section(base):
+    calm = base["result"]
+    steep_run = saw.null_trial(steep_run_in=3)
+    steep = steep_run["result"]
+    # "Without selection, the run-in rate, the true rate and the next interval's rate agree on average"
+    rates = [np.mean(calm.rate_before), np.mean(calm.true_rate), np.mean(calm.rate_after[:, 0])]
+    assert max(rates) - min(rates) < 0.1
+    # selected: run-in steeper than the true rate, next interval less steep than the run-in
+    assert np.mean(steep.rate_before) > np.mean(steep.true_rate) > np.mean(steep.rate_after[:, 0])
+    assert steep_run["trials"]["p"] > base["trials"]["p"]
+
+
+def test_shape_section():
+    s = pa.shape_grid(n=saw.N_SCREENED, seed=saw.SEED).set_index(["course", "before rate"])["responders (%)"]
+    onset = [s[(c, "since onset")] for c in ("slowing", "straight", "slightly speeding up", "speeding up")]
+    assert onset == sorted(onset, reverse=True)  # slowing > straight > the PRO-ACT average bend (onset rate)
+
+
+def test_rating_shift_section(base):
+    shifted = saw.null_trial(expectation_bias=1.0)["result"]
+    # "raises the share between the first two injections"; "the share between the second and third stays"
+    assert shifted.responder_share(0) > base["result"].responder_share(0) + 0.1
+    assert abs(shifted.responder_share(1) - base["result"].responder_share(1)) < 0.01
+
+
+def test_vary_the_assumptions_section(static, base):
+    p15 = f"P(≥{K}/{N})"
+    pm = [c for c in static.columns if c.startswith("P(mean")][0]
+    # "The noise only panel is the 36% of the section above"
+    assert static.loc["Noise only", "responders (%)"] == pytest.approx(round(100 * base["trials"]["p"], 1))
+    # "No single preset makes 15 of 19 likely"; only the stacked one does; even then the mean rarely reaches 107.1%
+    assert static.drop(index="Slowing + onset + shift")[p15].max() < 0.2
+    assert static.loc["Slowing + onset + shift", p15] > 0.5
+    assert static.loc["Slowing + onset + shift", pm] < 0.5
+    # "the mean over all simulated patients is 31%, yet ... report a mean of at least the published value"
+    assert static.loc["Slowing + onset rate", "mean (%)"] < v("mean_improvement_inj1_inj2")
+    assert static.loc["Slowing + onset rate", pm] > 0
+    # speeding up against an onset rate gives fewer responders than noise only
+    assert static.loc["Speeding up + onset rate", "responders (%)"] < static.loc["Noise only", "responders (%)"]
+
+
+def test_structured_section():
+    j = structured.judgments(["petrou2021"]).set_index("domain")
+    assert j.loc["Overall", "judgment"] == "critical"
+    saf = structured.safety("petrou2021")
+    # "a risk ... of up to 15% is still compatible"; "the rule of three gives about 3/19"
+    assert saf.loc[0, "upper bound %"] == pytest.approx(300 / 19, abs=1.5)
+    assert saf.loc[0, "upper bound %"] > 10
+
+
+def test_exercises(base):
+    # exercise 1: both lower ends for 8/10 lie above the noise-only share
+    k, n = int(v("responders_inj3_inj4")), int(v("evaluable_inj3_inj4"))
+    for method in ("wilson", "exact"):
+        assert proportion_ci(k, n, method=method)[0] > base["trials"]["p"]
+    # noise exercise: the 3–6 month, noise-1 row repeats the chapter's share; more noise raises the share
+    shares = {}
+    for noise in (0.0, 1.0, 2.0):
+        for gap in ((3.0, 3.0), (3.0, 6.0), (6.0, 6.0)):
+            r = sim.simulate_untreated(saw.N_SCREENED, seed=saw.SEED, noise_sd=noise, interval_months=gap)
+            shares[noise, gap] = r.responder_share(0)
+    assert shares[1.0, (3.0, 6.0)] == base["trials"]["p"]
+    for gap in ((3.0, 3.0), (3.0, 6.0), (6.0, 6.0)):
+        assert shares[0.0, gap] < shares[1.0, gap] < shares[2.0, gap]
+    assert shares[0.0, (3.0, 3.0)] > 0  # "Even without visit noise ... create responders"
