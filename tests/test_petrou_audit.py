@@ -96,10 +96,10 @@ def test_p15_grid_pinned():
     assert float(g["P"].min()) < 1e-7
 
 
-def test_structured_tables_agree_with_risk_of_bias():
-    from appraisal import structured
+def test_structured_tables_are_what_the_synthesis_reads():
+    from appraisal import evidence, structured
     j = structured.judgments(["petrou2021"]).set_index("domain")
-    rob = data.load_table("risk_of_bias")
+    rob = evidence.risk_of_bias()
     rob = rob[rob["study"] == "petrou2021"].set_index("domain")
     assert (j.loc[rob.index, "judgment"] == rob["judgment"]).all()
     assert (j.loc[rob.index, "reason"] == rob["reason"]).all()
