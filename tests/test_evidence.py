@@ -164,7 +164,7 @@ def test_missing_domain_is_refused(data_copy):
 
 
 def test_unknown_judgment_word_fails_validation(data_copy):
-    _edit(data_copy / "risk_of_bias.csv", "6,Measurement of outcomes,low", "6,Measurement of outcomes,fine")
+    _edit(data_copy / "risk_of_bias.csv", "3,Classification of interventions,low", "3,Classification of interventions,fine")
     with pytest.raises(data.DataValidationError, match=r"column 'judgment'"):
         E.risk_of_bias()
 
