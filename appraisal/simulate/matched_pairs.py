@@ -225,8 +225,9 @@ def split_tail_probabilities(result: MatchedPairsResult, decreased: int, increas
     (``mean_decreased``, ``mean_nochange``, ``mean_increased``); ``p_decreased_ge`` =
     P(D ≥ decreased); ``p_increased_le`` = P(I ≤ increased); ``p_nochange_ge`` =
     P(no change ≥ the published no-change count); ``p_joint`` = P(D ≥ decreased and
-    I ≤ increased), the published pattern or one more favourable on both counts;
-    ``p_asymmetry`` = P(|D − I| ≥ |decreased − increased|), a split at least as uneven in
+    I ≤ increased), the published pattern or one more favourable on both counts (a
+    one-sided event); ``p_joint_either`` adds its mirror image (I ≥ decreased and D ≤
+    increased), the two-sided version; ``p_asymmetry`` = P(|D − I| ≥ |decreased − increased|), a split at least as uneven in
     either direction. Each is a share of simulated studies (Monte Carlo error about
     sqrt(p(1 − p) / n_studies)).
     """
@@ -243,20 +244,23 @@ def split_tail_probabilities(result: MatchedPairsResult, decreased: int, increas
         "p_decreased_ge": float(np.mean(d >= decreased)), "p_increased_le": float(np.mean(i <= increased)),
         "p_nochange_ge": float(np.mean(c >= nochange)),
         "p_joint": float(np.mean((d >= decreased) & (i <= increased))),
+        "p_joint_either": float(np.mean(((d >= decreased) & (i <= increased)) | ((i >= decreased) & (d <= increased)))),
         "p_asymmetry": float(np.mean(np.abs(d - i) >= abs(decreased - increased))),
     }
 
 
-def category_grid(decreased: int, increased: int, noise_sd=(0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0),
-                  treatment_effect=(0.0,), slope_change_sd=None, n_studies: int = 2000, seed: int = 0,
-                  **params) -> pd.DataFrame:
+def category_grid(decreased: int, increased: int, settings: dict | None = None,
+                  noise_sd=(0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0), treatment_effect=(0.0,), slope_change_sd=None,
+                  n_studies: int = 2000, seed: int = 0) -> pd.DataFrame:
     """:func:`split_tail_probabilities` over a grid of visit-noise SDs, true effects and slope drifts.
 
     One row per combination of ``noise_sd`` × ``treatment_effect`` × ``slope_change_sd``
-    (``None``: keep the default or the value in ``params``), with the settings, the mean
-    percentage in each category and the tail probabilities. Every setting uses the same
-    ``seed`` (common random numbers), so neighbouring rows differ by the setting, not by
-    luck. ``params`` go to :func:`simulate_matched_pairs`.
+    (``None``: keep the value in ``settings`` or the default), with the settings, the mean
+    percentage in each category and the tail probabilities. ``settings`` holds the other
+    arguments of :func:`simulate_matched_pairs` (the grid's values override its
+    ``noise_sd``, ``treatment_effect`` and ``slope_change_sd``). Every setting uses the
+    same ``seed`` (common random numbers), so neighbouring rows differ by the setting,
+    not by luck.
     """
     def as_list(name, x):
         vals = list(x) if isinstance(x, (list, tuple, np.ndarray)) else [x]
@@ -267,11 +271,13 @@ def category_grid(decreased: int, increased: int, noise_sd=(0.0, 0.5, 1.0, 1.5, 
     noises = as_list("noise_sd", noise_sd)
     effects = as_list("treatment_effect", treatment_effect)
     drifts = as_list("slope_change_sd", slope_change_sd)
-    for bad in ("noise_sd", "treatment_effect", "slope_change_sd", "n_studies", "seed"):
-        params.pop(bad, None)
+    if settings is not None and not isinstance(settings, dict):
+        raise ValueError(f"settings={settings!r} is not allowed: settings must be a dict of simulate_matched_pairs "
+                         f"arguments, or None.")
+    params = {k: v for k, v in (settings or {}).items() if k not in ("noise_sd", "treatment_effect", "n_studies", "seed")}
     rows = []
     for drift in drifts:
-        extra = {} if drift is None else {"slope_change_sd": drift}
+        extra = {} if drift is None else {"slope_change_sd": drift}  # overrides settings
         for eff in effects:
             for ns in noises:
                 r = simulate_matched_pairs(n_studies=n_studies, seed=seed, noise_sd=ns, treatment_effect=eff,
