@@ -34,7 +34,19 @@ __all__ = [
     "Tolerance",
     "tolerance_table",
     "love_plot",
+    "QUANTILE_MEAN_WEIGHTS",
+    "extreme_value_leverage",
+    "replace_statistic",
 ]
+
+#: weight of each printed statistic in the Wan et al. 2014 mean estimate, by the numbers used:
+#: all five (scenario C2: (a + 2q1 + 2m + 2q3 + b) / 8), quartiles (C3: (q1 + m + q3) / 3),
+#: range (C1: (a + 2m + b) / 4). The weights do not depend on the sample size.
+QUANTILE_MEAN_WEIGHTS = {
+    "all": {"min": 1 / 8, "q1": 2 / 8, "median": 2 / 8, "q3": 2 / 8, "max": 1 / 8},
+    "quartiles": {"q1": 1 / 3, "median": 1 / 3, "q3": 1 / 3},
+    "range": {"min": 1 / 4, "median": 2 / 4, "max": 1 / 4},
+}
 
 #: A standardized difference above this is usually read as a sign of imbalance (Austin 2009).
 IMBALANCE_THRESHOLD = 0.1
@@ -192,19 +204,63 @@ def tolerance_table(statements: list[Tolerance], level: float = 0.95) -> pd.Data
     return pd.DataFrame(rows)
 
 
-def love_plot(balance: pd.DataFrame, ax, threshold: float = IMBALANCE_THRESHOLD) -> None:
-    """Draw a balance ("Love") plot: one dot per characteristic at its standardized difference."""
+def love_plot(balance: pd.DataFrame, ax, threshold: float = IMBALANCE_THRESHOLD, muted=None,
+              muted_label: str = "less reliable estimate") -> None:
+    """Draw a balance ("Love") plot: one dot per characteristic at its standardized difference.
+
+    ``muted`` (optional, one boolean per row) draws those rows as hollow grey circles,
+    for estimates the reader should weigh less (labelled ``muted_label``).
+    """
     _need_columns("balance", balance, ("characteristic", "std_diff"))
     threshold = chk.positive("threshold", threshold)
     d = balance["std_diff"].to_numpy(dtype=float)
     y = np.arange(len(d))
+    mute = np.zeros(len(d), bool) if muted is None else np.asarray(muted, dtype=bool)
+    if mute.shape != d.shape:
+        raise ValueError(f"muted has {mute.size} values, which is not allowed: it needs one per row ({d.size}).")
     colours = np.where(np.abs(d) > threshold, "#d62728", "#1f77b4")
     ax.axvspan(-threshold, threshold, color="#2ca02c", alpha=0.12, label=f"|d| ≤ {threshold:g}")
     ax.axvline(0, color="k", lw=0.8)
-    ax.scatter(d, y, c=colours, zorder=3)
+    ax.scatter(d[~mute], y[~mute], c=colours[~mute], zorder=3)
+    if mute.any():
+        ax.scatter(d[mute], y[mute], facecolors="none", edgecolors="#7f7f7f", zorder=3, label=muted_label)
     ax.set_yticks(y, balance["characteristic"])
     ax.set_ylim(len(d) - 0.5, -0.5)
     lim = max(0.25, float(np.abs(d).max()) * 1.2)
     ax.set_xlim(-lim, lim)
     ax.set_xlabel("standardized difference, treated − reference (SD units)")
     ax.legend(loc="lower right", fontsize=8)
+
+
+def extreme_value_leverage(n: int, shift: float, use: str = "all") -> dict[str, float]:
+    """How far one patient's extreme value moves an estimated mean, against how far it moves the real one.
+
+    If the most extreme patient of ``n`` (the printed minimum or maximum) had a value
+    ``shift`` units further out, the sample mean would move by ``shift / n``; a Wan et
+    al. (2014) estimate that uses the range moves by ``shift`` × the weight of the
+    minimum in :data:`QUANTILE_MEAN_WEIGHTS` (1/8 with all five numbers, 1/4 with the
+    range alone, 0 with the quartiles), whatever ``n`` is. Returns ``sample_mean_shift``,
+    ``estimate_shift`` and their ratio ``leverage`` (NaN when the estimate ignores the
+    extremes).
+    """
+    n = chk.integer("n", n, low=2)
+    shift = chk.number("shift", shift)
+    chk.one_of("use", use, list(QUANTILE_MEAN_WEIGHTS))
+    w = QUANTILE_MEAN_WEIGHTS[use].get("min", 0.0)
+    real, est = shift / n, shift * w
+    return {"sample_mean_shift": real, "estimate_shift": est,
+            "leverage": est / real if real != 0 and w > 0 else float("nan")}
+
+
+def replace_statistic(table: pd.DataFrame, characteristic: str, group: str, statistic: str,
+                      value: float) -> pd.DataFrame:
+    """A copy of a continuous-characteristics table with one printed statistic replaced (for sensitivity checks)."""
+    t = _need_columns("table", table, _CONTINUOUS_COLUMNS).copy()
+    value = chk.number("value", value)
+    m = (t["characteristic"] == characteristic) & (t["group"] == group) & (t["statistic"] == statistic)
+    if m.sum() != 1:
+        raise ValueError(f"characteristic={characteristic!r}, group={group!r}, statistic={statistic!r} is not allowed: "
+                         f"it matches {int(m.sum())} rows of the table; it must match exactly one.")
+    t["value"] = t["value"].astype(float)
+    t.loc[m, "value"] = value
+    return t

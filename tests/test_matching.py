@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -108,3 +109,30 @@ def test_love_plot_draws_one_point_per_row(t1, cont):
 def test_bad_input_is_refused(t1, cont, call, match):
     with pytest.raises(ValueError, match=match):
         call(t1, cont)
+
+
+# ----------------------------------------------------------------------------- leverage of one extreme patient
+
+def test_extreme_value_leverage_known_answers():
+    from appraisal.matching import QUANTILE_MEAN_WEIGHTS, extreme_value_leverage
+
+    for w in QUANTILE_MEAN_WEIGHTS.values():
+        assert sum(w.values()) == pytest.approx(1.0)
+    r = extreme_value_leverage(67, 2.0)
+    assert r["sample_mean_shift"] == pytest.approx(2 / 67)
+    assert r["estimate_shift"] == pytest.approx(0.25)
+    assert r["leverage"] == pytest.approx(67 / 8)
+    assert np.isnan(extreme_value_leverage(67, 2.0, use="quartiles")["leverage"])
+    with pytest.raises(ValueError, match="use"):
+        extreme_value_leverage(67, 2.0, use="mean")
+
+
+def test_replace_statistic_changes_one_cell_only():
+    from appraisal.matching import replace_statistic
+
+    c = data.load_table("barczewska2020_table1_continuous")
+    c2 = replace_statistic(c, "progression_rate", "treated", "min", -2.2)
+    diff = (c["value"].astype(float) != c2["value"]).sum()
+    assert diff == 1
+    with pytest.raises(ValueError, match="exactly one"):
+        replace_statistic(c, "progression_rate", "treated", "mode", 0.0)

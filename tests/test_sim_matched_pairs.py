@@ -89,3 +89,56 @@ def test_failure_slope_refuses_other_objects():
     with pytest.raises(ValueError, match=r"result=dict is not allowed"):
         failure_slope({})
     assert isinstance(simulate_matched_pairs(n_pairs=5), MatchedPairsResult)
+
+
+# ----------------------------------------------------------------------------- tail probabilities, grid, true effect
+
+from appraisal.simulate.matched_pairs import category_grid, split_tail_probabilities  # noqa: E402
+
+
+def test_zero_effect_leaves_the_null_draws_unchanged():
+    a = simulate_matched_pairs(n_studies=4, seed=9)
+    b = simulate_matched_pairs(n_studies=4, seed=9, treatment_effect=0.0)
+    assert np.array_equal(a.final, b.final)
+    assert a.slope_treated.shape == a.slope_reference.shape == (4, 67)
+
+
+def test_true_effect_shifts_differences_by_effect_times_followup():
+    a = simulate_matched_pairs(n_studies=50, seed=4)
+    b = simulate_matched_pairs(n_studies=50, seed=4, treatment_effect=0.5)
+    # same random numbers: the final difference grows by exactly effect × follow-up (6 months)
+    assert np.allclose(b.final - a.final, 0.5 * 6.0)
+    assert np.allclose(b.early - a.early, 0.5 * 2.0)
+    assert b.split()["decreased progression"] > a.split()["decreased progression"]
+
+
+def test_tail_probabilities_known_answers():
+    r = simulate_matched_pairs(n_studies=500, seed=2)
+    t = split_tail_probabilities(r, 0, 67)
+    assert t["p_decreased_ge"] == 1.0 and t["p_increased_le"] == 1.0 and t["p_joint"] == 1.0
+    t = split_tail_probabilities(r, 21, 13)
+    assert t["p_joint"] <= min(t["p_decreased_ge"], t["p_increased_le"])
+    assert t["mean_decreased"] + t["mean_nochange"] + t["mean_increased"] == pytest.approx(67)
+    # symmetric null: P(D ≥ k) equals P(I ≥ k) within Monte Carlo error
+    s = r.split_by_study()
+    assert np.mean(s["decreased progression"] >= 21) == pytest.approx(np.mean(s["increased progression"] >= 21), abs=0.06)
+
+
+def test_tail_probabilities_refuse_bad_counts():
+    r = simulate_matched_pairs(n_studies=2, seed=2)
+    with pytest.raises(ValueError, match="increased"):
+        split_tail_probabilities(r, 60, 10)
+    with pytest.raises(ValueError, match="result"):
+        split_tail_probabilities("r", 1, 1)
+
+
+def test_grid_rows_and_monotone_noise():
+    g = category_grid(21, 13, noise_sd=(0.0, 1.5, 3.0), treatment_effect=(0.0, 0.3), n_studies=300, seed=1)
+    assert len(g) == 6
+    null = g[g["treatment_effect"] == 0].set_index("noise_sd")
+    assert null.loc[0.0, "no change %"] > null.loc[1.5, "no change %"] > null.loc[3.0, "no change %"]
+    assert null.loc[3.0, "p_increased_le"] < null.loc[0.0, "p_increased_le"]
+    eff = g[g["treatment_effect"] == 0.3].set_index("noise_sd")
+    assert (eff["decreased %"] > null["decreased %"]).all()
+    with pytest.raises(ValueError, match="noise_sd"):
+        category_grid(21, 13, noise_sd=[])

@@ -80,3 +80,14 @@ def test_safety_refuses_events_above_n(data_copy):
 def test_bad_names():
     with pytest.raises(TypeError, match="name="):
         S.signalling(3)
+
+
+@pytest.mark.parametrize("name", S.signalling_tables())
+def test_every_source_table_passes_the_structured_checks(name):
+    t = S.signalling(name)
+    assert (t["item"] != "judgment").sum() >= 7, f"{name}: too few signalling questions answered"
+    prefix = name[: -len("_signalling")]
+    S.contradictions(prefix) if (S.data.data_dir() / f"{prefix}_contradictions.csv").exists() else None
+    if (S.data.data_dir() / f"{prefix}_safety.csv").exists():
+        s = S.safety(prefix)
+        assert s["upper bound %"].dropna().between(0, 100).all()

@@ -20,11 +20,19 @@ reference patients (as in Barczewska et al., Stem Cell Rev Rep 2020):
   rule (above +threshold: "decreased progression"; below −threshold: "increased
   progression"; otherwise "no change").
 
-The treatment does nothing here, so every patient "truly" belongs in "no change":
+By default (``treatment_effect = 0``) the treatment does nothing, so every patient
+"truly" belongs in "no change":
 any other category, and any association between early and final differences, is made
 by the design (measurement noise, differences in slopes that matching did not remove,
 and the early and final differences sharing the same reference and the same
-time-zero visit). Everything is vectorized over ``n_studies`` replicate studies.
+time-zero visit). ``treatment_effect`` (points/month, positive = slower decline) adds a
+true benefit to the treated patients' slopes during follow-up, to see what a modest
+effect would give. Everything is vectorized over ``n_studies`` replicate studies.
+
+:func:`split_tail_probabilities` says how often the replicate studies produce a
+published category split or a more extreme one (each category alone, and jointly);
+:func:`category_grid` repeats that over a grid of assumptions (visit noise, slope
+drift, true effect), because the answer depends on settings nobody measured.
 """
 
 from __future__ import annotations
@@ -37,7 +45,8 @@ import pandas as pd
 from .. import _checks as chk
 from . import rng
 
-__all__ = ["CATEGORIES", "MatchedPairsResult", "simulate_matched_pairs", "failure_slope", "failure_slopes_by_study"]
+__all__ = ["CATEGORIES", "MatchedPairsResult", "simulate_matched_pairs", "failure_slope", "failure_slopes_by_study",
+           "split_tail_probabilities", "category_grid"]
 
 #: Category codes: +1 decreased progression (treated lost fewer points), 0 no change, −1 increased.
 CATEGORIES = {1: "decreased progression", 0: "no change", -1: "increased progression"}
@@ -53,6 +62,8 @@ class MatchedPairsResult:
     pre_slope_gap: np.ndarray  # |estimated pre-treatment slope, treated − reference| (points/month)
     threshold: float
     params: dict
+    slope_treated: np.ndarray | None = None    # true slope during follow-up (points/month), treated
+    slope_reference: np.ndarray | None = None  # the same for each treated patient's matched reference
 
     @property
     def failure(self) -> np.ndarray:
@@ -82,14 +93,16 @@ def simulate_matched_pairs(
     threshold: float = 3.0,
     slope_rounding: float = 0.1,
     pool_factor: int = 5,
+    treatment_effect: float = 0.0,
     seed: int = 0,
 ) -> MatchedPairsResult:
     """Simulate ``n_studies`` matched-pair studies of ``n_pairs`` pairs under no treatment effect.
 
     Units: slopes in ALSFRS-R points per month (negative = decline), noise in points,
     times in months. ``slope_rounding = 0`` keeps estimated slopes unrounded;
-    ``match_tol = 0`` matches to the nearest pool patient. See the module docstring for
-    the model.
+    ``match_tol = 0`` matches to the nearest pool patient. ``treatment_effect`` is added
+    to the treated patients' slopes during follow-up only (0 = no effect). See the module
+    docstring for the model.
     """
     n_pairs = chk.integer("n_pairs", n_pairs, low=2, high=100_000)
     n_studies = chk.integer("n_studies", n_studies, low=1, high=10_000)
@@ -107,25 +120,26 @@ def simulate_matched_pairs(
     threshold = chk.non_negative("threshold", threshold)
     slope_rounding = chk.non_negative("slope_rounding", slope_rounding)
     pool_factor = chk.integer("pool_factor", pool_factor, low=1, high=100)
+    treatment_effect = chk.in_range("treatment_effect", treatment_effect, -5.0, 5.0)
     if n_pairs * n_studies > 2_000_000:
         raise ValueError(f"n_studies={n_studies!r} is not allowed: n_pairs × n_studies must be at most 2,000,000.")
     g = rng(seed)
     n_t = n_pairs * n_studies
     n_r = n_t * pool_factor
 
-    def patients(n: int):
+    def patients(n: int, effect: float = 0.0):
         pre = mean_slope + slope_sd * g.standard_normal(n)
-        during = pre + slope_change_sd * g.standard_normal(n)
+        during = pre + slope_change_sd * g.standard_normal(n) + effect
         e = noise_sd * g.standard_normal((4, n))  # visits at −pre, 0, early, followup
         est = pre + (e[1] - e[0]) / pre_months
         if slope_rounding > 0:
             est = np.round(est / slope_rounding) * slope_rounding
         change_early = during * early_months + e[2] - e[1]
         change_final = during * followup_months + e[3] - e[1]
-        return est, change_early, change_final
+        return est, change_early, change_final, during
 
-    t_est, t_early, t_final = patients(n_t)
-    r_est, r_early, r_final = patients(n_r)
+    t_est, t_early, t_final, t_during = patients(n_t, treatment_effect)
+    r_est, r_early, r_final, r_during = patients(n_r)
     order = np.argsort(r_est, kind="stable")
     pool = r_est[order]
     eps = 1e-9
@@ -148,9 +162,10 @@ def simulate_matched_pairs(
     params = dict(n_pairs=n_pairs, n_studies=n_studies, mean_slope=mean_slope, slope_sd=slope_sd,
                   slope_change_sd=slope_change_sd, noise_sd=noise_sd, match_tol=match_tol, pre_months=pre_months,
                   early_months=early_months, followup_months=followup_months, threshold=threshold,
-                  slope_rounding=slope_rounding, pool_factor=pool_factor, seed=seed)
+                  slope_rounding=slope_rounding, pool_factor=pool_factor, treatment_effect=treatment_effect, seed=seed)
     return MatchedPairsResult(early.reshape(shape), final.reshape(shape), category.reshape(shape),
-                              np.abs(t_est - r_est[ref]).reshape(shape), threshold, params)
+                              np.abs(t_est - r_est[ref]).reshape(shape), threshold, params,
+                              t_during.reshape(shape), r_during[ref].reshape(shape))
 
 
 def failure_slope(result: MatchedPairsResult) -> dict[str, float] | None:
@@ -200,4 +215,77 @@ def failure_slopes_by_study(result: MatchedPairsResult) -> pd.DataFrame:
         fit = failure_slope(sub)
         rows.append({"study": i, "slope": None if fit is None else fit["slope"],
                      "se": None if fit is None else fit["se"], "estimable": fit is not None})
+    return pd.DataFrame(rows)
+
+
+def split_tail_probabilities(result: MatchedPairsResult, decreased: int, increased: int) -> dict[str, float]:
+    """How often the replicate studies give a split like a published one (``decreased``, ``increased``) or a more extreme one.
+
+    Returns, over the studies of ``result``: the mean count in each category
+    (``mean_decreased``, ``mean_nochange``, ``mean_increased``); ``p_decreased_ge`` =
+    P(D ≥ decreased); ``p_increased_le`` = P(I ≤ increased); ``p_nochange_ge`` =
+    P(no change ≥ the published no-change count); ``p_joint`` = P(D ≥ decreased and
+    I ≤ increased), the published pattern or one more favourable on both counts (a
+    one-sided event); ``p_joint_either`` adds its mirror image (I ≥ decreased and D ≤
+    increased), the two-sided version; ``p_asymmetry`` = P(|D − I| ≥ |decreased − increased|), a split at least as uneven in
+    either direction. Each is a share of simulated studies (Monte Carlo error about
+    sqrt(p(1 − p) / n_studies)).
+    """
+    if not isinstance(result, MatchedPairsResult):
+        raise ValueError(f"result={type(result).__name__} is not allowed: result must be a MatchedPairsResult.")
+    n = result.category.shape[1]
+    decreased = chk.integer("decreased", decreased, low=0, high=n)
+    increased = chk.integer("increased", increased, low=0, high=n - decreased)
+    nochange = n - decreased - increased
+    s = result.split_by_study()
+    d, c, i = (s[k].to_numpy() for k in ("decreased progression", "no change", "increased progression"))
+    return {
+        "mean_decreased": float(d.mean()), "mean_nochange": float(c.mean()), "mean_increased": float(i.mean()),
+        "p_decreased_ge": float(np.mean(d >= decreased)), "p_increased_le": float(np.mean(i <= increased)),
+        "p_nochange_ge": float(np.mean(c >= nochange)),
+        "p_joint": float(np.mean((d >= decreased) & (i <= increased))),
+        "p_joint_either": float(np.mean(((d >= decreased) & (i <= increased)) | ((i >= decreased) & (d <= increased)))),
+        "p_asymmetry": float(np.mean(np.abs(d - i) >= abs(decreased - increased))),
+    }
+
+
+def category_grid(decreased: int, increased: int, settings: dict | None = None,
+                  noise_sd=(0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0), treatment_effect=(0.0,), slope_change_sd=None,
+                  n_studies: int = 2000, seed: int = 0) -> pd.DataFrame:
+    """:func:`split_tail_probabilities` over a grid of visit-noise SDs, true effects and slope drifts.
+
+    One row per combination of ``noise_sd`` × ``treatment_effect`` × ``slope_change_sd``
+    (``None``: keep the value in ``settings`` or the default), with the settings, the mean
+    percentage in each category and the tail probabilities. ``settings`` holds the other
+    arguments of :func:`simulate_matched_pairs` (the grid's values override its
+    ``noise_sd``, ``treatment_effect`` and ``slope_change_sd``). Every setting uses the
+    same ``seed`` (common random numbers), so neighbouring rows differ by the setting,
+    not by luck.
+    """
+    def as_list(name, x):
+        vals = list(x) if isinstance(x, (list, tuple, np.ndarray)) else [x]
+        if not vals:
+            raise ValueError(f"{name}={x!r} is not allowed: give at least one value.")
+        return vals
+
+    noises = as_list("noise_sd", noise_sd)
+    effects = as_list("treatment_effect", treatment_effect)
+    drifts = as_list("slope_change_sd", slope_change_sd)
+    if settings is not None and not isinstance(settings, dict):
+        raise ValueError(f"settings={settings!r} is not allowed: settings must be a dict of simulate_matched_pairs "
+                         f"arguments, or None.")
+    params = {k: v for k, v in (settings or {}).items() if k not in ("noise_sd", "treatment_effect", "n_studies", "seed")}
+    rows = []
+    for drift in drifts:
+        extra = {} if drift is None else {"slope_change_sd": drift}  # overrides settings
+        for eff in effects:
+            for ns in noises:
+                r = simulate_matched_pairs(n_studies=n_studies, seed=seed, noise_sd=ns, treatment_effect=eff,
+                                           **{**params, **extra})
+                t = split_tail_probabilities(r, decreased, increased)
+                n = r.category.shape[1]
+                rows.append({"noise_sd": float(ns), "treatment_effect": float(eff),
+                             "slope_change_sd": float(r.params["slope_change_sd"]),
+                             "decreased %": 100 * t["mean_decreased"] / n, "no change %": 100 * t["mean_nochange"] / n,
+                             "increased %": 100 * t["mean_increased"] / n, **{k: t[k] for k in t if k.startswith("p_")}})
     return pd.DataFrame(rows)

@@ -7,6 +7,11 @@ ranges, the response categories, the p-values implied by the printed intervals (
 the slack that rounding of those intervals allows), Table 3's logistic curve against
 the printed slope, and the power statement. Numbers come from ``data/`` only.
 
+:func:`published_split`, :func:`sign_test`, :func:`null_pair_settings` and
+:func:`survival_settings` give the chapter (and its tests) one place for the
+published response counts, the model-free sign test on them, and the simulation
+settings derived from the paper's numbers.
+
 Where a recomputation depends on numbers that are themselves rounded, the tolerance is
 widened to cover every value the rounded inputs allow, and the ``how`` column says so:
 a verdict of "inconsistent" then means that no reading of the printed inputs gives the
@@ -29,7 +34,8 @@ from ..reconstruct import (
     power_two_proportions,
 )
 
-__all__ = ["barczewska2020_checks", "barczewska2020_audit", "compact"]
+__all__ = ["barczewska2020_checks", "barczewska2020_audit", "compact", "published_split", "sign_test",
+           "null_pair_settings", "survival_settings"]
 
 _R = "barczewska2020_results"
 
@@ -229,3 +235,55 @@ def compact(table):
     out["where"] = out["where"].str.replace(" (Patient characteristics)", "", regex=False)
     out["item"] = out["item"].str.replace("Table 1: ", "", regex=False)
     return out
+
+
+def published_split() -> dict[str, int]:
+    """The published response counts: decreased, no change and increased progression (of the treated)."""
+    return {"decreased": int(_v("response_decreased_n")), "nochange": int(_v("response_nochange_n")),
+            "increased": int(_v("response_increased_n"))}
+
+
+def sign_test() -> dict[str, float]:
+    """Exact sign test (scipy ``binomtest``) of decreased vs increased among patients outside "no change".
+
+    Needs no model of the disease: under no effect a patient outside "no change" is as
+    likely to be on either side. Returns the counts, ``p_two_sided`` and ``p_one_sided``
+    (alternative: more decreased than increased).
+    """
+    s = published_split()
+    k, n = s["decreased"], s["decreased"] + s["increased"]
+    return {"decreased": k, "outside": n, "p_two_sided": float(stats.binomtest(k, n).pvalue),
+            "p_one_sided": float(stats.binomtest(k, n, alternative="greater").pvalue)}
+
+
+def null_pair_settings() -> dict:
+    """Settings of the chapter's no-effect matched-pair simulation, derived from the paper and PRO-ACT.
+
+    Mean slope: the PRO-ACT mean decline (``data/natural_history``); between-patient SD:
+    from the interquartile range of the treated group's pre-treatment progression
+    (Wan et al. 2014, quartiles only); time windows and threshold from the paper. Visit
+    noise (1.5 points), slope drift (0.3 points/month) and matching tolerance (0.1) are
+    assumptions, varied in the chapter.
+    """
+    from ..recompute import mean_sd_from_quantiles
+
+    c = data.load_table("barczewska2020_table1_continuous")
+    q = c[(c["characteristic"] == "progression_rate") & (c["group"] == "treated")]
+    pq = dict(zip(q["statistic"], q["value"].astype(float)))
+    _, slope_sd = mean_sd_from_quantiles(int(_v("n_treated")), pq["median"], pq["q1"], pq["q3"])
+    return dict(n_pairs=int(_v("n_treated")), mean_slope=-data.value("natural_history", "proact_mean_decline"),
+                slope_sd=round(slope_sd, 2), slope_change_sd=0.3, noise_sd=1.5, match_tol=0.1,
+                pre_months=float(_v("pre_treatment_months")), early_months=float(_v("injection_interval_months")),
+                followup_months=float(_v("comparison_period_months")), threshold=float(_v("response_threshold")))
+
+
+def survival_settings() -> dict:
+    """Median (reference), minimum follow-up and accrual (months) for the survival simulations.
+
+    Recruitment over the enrollment years, assumed even; follow-up to the last survival
+    update (March 2020).
+    """
+    accrual = 12.0 * (_v("enrollment_last_year") - _v("enrollment_first_year") + 1)
+    min_fu = 12.0 * (_v("survival_update_year") - _v("enrollment_last_year") - 1) + _v("survival_update_month")
+    return dict(median_days=float(_v("median_survival_reference")), min_followup_months=float(min_fu),
+                accrual_months=float(accrual))

@@ -1,0 +1,247 @@
+"""Every comparison the Wharton's-jelly chapter makes in prose, asserted against computed quantities.
+
+Each test names the sentence (or figure title) it guards. The quantities are computed
+with the chapter's own settings (``RA.null_pair_settings``, ``RA.survival_settings``)
+and seeds, so a test fails if a change to the data or the methods flips a claim.
+Reproduced numbers are pinned with a stated tolerance.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from appraisal import data, matching, recompute, structured
+from appraisal import reconstruct as RM
+from appraisal.simulate import conditioning as CD
+from appraisal.simulate import matched_pairs as MP
+from appraisal.simulate import survival as SV
+from appraisal.studies import barczewska2020 as RA
+
+T = "barczewska2020_results"
+
+
+def v(q):
+    return data.value(T, q)
+
+
+# ----------------------------------------------------------------------------- balance (standardized differences)
+
+@pytest.fixture(scope="module")
+def balance():
+    t1 = data.load_table("barczewska2020_table1")
+    c = data.load_table("barczewska2020_table1_continuous")
+    sd = {}
+    for use in ("all", "quartiles"):
+        b = matching.balance_table(t1, c, use=use)
+        sd.update(b.set_index("characteristic")["std_diff"].to_dict())
+    ref_min = float(c.query("characteristic == 'progression_rate' and group == 'reference' and statistic == 'min'")["value"].iloc[0])
+    swapped = matching.replace_statistic(c, "progression_rate", "treated", "min", ref_min)
+    sd["swap"] = float(matching.balance_table(t1, swapped).set_index("characteristic")["std_diff"][
+        "progression_rate (mean, Wan 2014, all five)"])
+    return sd
+
+
+def test_age_negligible_by_one_estimate_just_beyond_by_the_other(balance):
+    assert abs(balance["age (mean, Wan 2014, all five)"]) < 0.1
+    assert 0.1 < abs(balance["age (mean, Wan 2014, quartiles)"]) < 0.2
+
+
+def test_progression_five_number_beyond_quartiles_negligible(balance):
+    # pinned: −0.368 (five numbers), −0.042 (quartiles), −0.040 (treated minimum set to the reference's); ±0.001
+    assert balance["progression_rate (mean, Wan 2014, all five)"] == pytest.approx(-0.368, abs=0.001)
+    assert balance["progression_rate (mean, Wan 2014, quartiles)"] == pytest.approx(-0.042, abs=0.001)
+    assert balance["swap"] == pytest.approx(-0.040, abs=0.001)
+    assert abs(balance["progression_rate (mean, Wan 2014, all five)"]) > 0.1 > abs(
+        balance["progression_rate (mean, Wan 2014, quartiles)"])
+    # "the progression-rate gap rests on one patient": without the extreme, it falls below 0.1
+    assert abs(balance["swap"]) < 0.1
+
+
+def test_one_patient_moves_a_real_mean_by_about_003():
+    lev = matching.extreme_value_leverage(int(v("n_treated")), 2.0)
+    assert lev["sample_mean_shift"] == pytest.approx(0.03, abs=0.001)
+    assert lev["estimate_shift"] > 8 * lev["sample_mean_shift"]  # "about 8.4 times as much"
+
+
+# ----------------------------------------------------------------------------- response categories
+
+def test_sign_test_is_not_significant():
+    s = RA.sign_test()
+    assert (s["decreased"], s["outside"]) == (21, 34)
+    assert s["p_two_sided"] == pytest.approx(0.2295, abs=1e-4)  # exact binomial, scipy
+    assert s["p_one_sided"] == pytest.approx(s["p_two_sided"] / 2, abs=1e-9)
+    assert s["p_two_sided"] > 0.05
+
+
+@pytest.fixture(scope="module")
+def null_defaults():
+    r = MP.simulate_matched_pairs(n_studies=300, seed=2020, **RA.null_pair_settings())
+    pub = RA.published_split()
+    return r, MP.split_tail_probabilities(r, pub["decreased"], pub["increased"])
+
+
+def test_each_published_category_under_no_effect(null_defaults):
+    _, t = null_defaults
+    # pinned at the chapter's seed (300 studies; Monte Carlo SE about 0.03 for 0.43, 0.011 for 0.04)
+    assert t["p_decreased_ge"] == pytest.approx(0.43, abs=0.01)
+    assert t["p_increased_le"] == pytest.approx(0.04, abs=0.01)
+    assert t["p_decreased_ge"] > 0.2            # "unremarkable"; "21 'decreased': common with no effect"
+    assert 0.02 < t["p_increased_le"] < 0.08    # "near the 5% tail"; "13 'increased': in the lower tail"
+    assert t["p_joint"] < t["p_increased_le"] and t["p_joint"] < 0.05  # "rarer still"
+    assert t["p_joint"] < t["p_joint_either"] < 2 * t["p_joint"] + 1e-9
+    # "close to the sign test's 0.23"
+    assert t["p_asymmetry"] == pytest.approx(RA.sign_test()["p_two_sided"], abs=0.05)
+
+
+def test_early_response_slope_under_no_effect(null_defaults):
+    r, _ = null_defaults
+    s = MP.failure_slopes_by_study(r)
+    est = s.loc[s["estimable"], "slope"].astype(float)
+    assert (est < 0).mean() > 0.9
+    assert (est <= v("early_response_estimate")).mean() > 0.5  # the published slope is less steep than most
+
+
+@pytest.fixture(scope="module")
+def grids():
+    P = RA.null_pair_settings()
+    pub = RA.published_split()
+    noises = (0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0)
+    g0 = MP.category_grid(pub["decreased"], pub["increased"], P, noise_sd=noises, slope_change_sd=(0.0, 0.3, 0.6),
+                          n_studies=2000, seed=2020)
+    ge = MP.category_grid(pub["decreased"], pub["increased"], P, noise_sd=noises, treatment_effect=(0.1, 0.2, 0.3, 0.5),
+                          n_studies=2000, seed=2020)
+    return g0, ge, P
+
+
+def test_no_effect_pattern_rare_at_every_setting(grids):
+    g0, _, P = grids
+    assert len(g0) == 21
+    # "never occurs in more than 4.8% of studies" (pinned ±0.5 points at the chapter's seed)
+    assert g0["p_joint"].max() == pytest.approx(0.048, abs=0.005)
+    assert g0["p_joint"].max() < 0.05
+    book = g0[g0["slope_change_sd"] == P["slope_change_sd"]].set_index("noise_sd")
+    # little noise: too few leave "no change"; much noise: 13 "worseners" too few
+    assert book.loc[0.0, "p_decreased_ge"] < 0.01 and book.loc[3.0, "p_increased_le"] < 0.01
+    assert book.loc[0.0, "p_increased_le"] > book.loc[3.0, "p_increased_le"]
+    # "a split as uneven ... stays common once the noise SD is 1 point or more"
+    assert (g0.loc[g0["noise_sd"] >= 1, "p_asymmetry"] > 0.1).all()
+
+
+def test_modest_benefit_makes_the_pattern_common(grids):
+    g0, ge, P = grids
+    e2 = ge[ge["treatment_effect"] == 0.2].set_index("noise_sd")
+    null = g0[g0["slope_change_sd"] == P["slope_change_sd"]].set_index("noise_sd")
+    assert e2.loc[P["noise_sd"], "p_joint"] > 5 * null.loc[P["noise_sd"], "p_joint"]
+    assert e2.loc[P["noise_sd"], "p_joint"] > 0.2
+    assert e2.loc[1.0, "p_joint"] > 0.5          # "common, if noise is moderate"
+    assert e2.loc[3.0, "p_joint"] < 0.05         # ... but not with much noise
+    assert e2.loc[P["noise_sd"], "decreased %"] > e2.loc[P["noise_sd"], "increased %"]
+
+
+# ----------------------------------------------------------------------------- survival
+
+def test_hr_interval_is_wider_than_mesems_on_the_log_scale():
+    rt = recompute.test_from_ratio_ci(v("hr_death"), v("hr_death_lower"), v("hr_death_upper"))
+    m = "mesems2021_results"
+    ms = recompute.test_from_ratio_ci(data.value(m, "rate_ratio"), data.value(m, "rate_ratio_lower"),
+                                      data.value(m, "rate_ratio_upper"))
+    assert rt.se == pytest.approx(0.333, abs=0.001)
+    assert ms.se == pytest.approx(0.242, abs=0.001)
+    assert v("hr_death_upper") - v("hr_death_lower") < data.value(m, "rate_ratio_upper") - data.value(m, "rate_ratio_lower")
+    assert rt.se > ms.se
+
+
+def test_hr_from_medians_is_not_the_published_hr():
+    assert abs(RM.hr_from_medians(v("median_survival_treated"), v("median_survival_reference")) - v("hr_death")) > 0.1
+
+
+def test_immortal_time_scenarios_order():
+    S = RA.survival_settings()
+    hr = {w: SV.exponential_hr(SV.simulate_survival(n_per_arm=20000, window_months=w, seed=7, **S))["hr"]
+          for w in (0.0, 4.0, 10.0)}
+    sel = SV.exponential_hr(SV.simulate_survival(n_per_arm=20000, window_months=4.0, selection_hr=0.7, seed=7, **S))["hr"]
+    assert hr[0.0] == pytest.approx(1.0, abs=0.05)
+    assert hr[10.0] < hr[4.0] < hr[0.0]
+    assert sel < hr[4.0]
+    assert min(hr.values()) > v("hr_death") and sel > v("hr_death")  # "by itself ... does not produce 0.30"
+
+
+def test_window_must_exceed_a_year_for_hr_half():
+    hr12 = SV.exponential_hr(SV.simulate_survival(n_per_arm=4000, window_months=12, seed=3))["hr"]
+    hr16 = SV.exponential_hr(SV.simulate_survival(n_per_arm=4000, window_months=16, seed=3))["hr"]
+    assert hr12 > 0.5 and hr16 == pytest.approx(0.5, abs=0.05)
+
+
+def test_power_statement():
+    from appraisal.reconstruct import power_two_proportions
+    p1, p0, n = v("power_survival_treated_pct") / 100, v("power_survival_reference_pct") / 100, v("power_n_per_group")
+    assert power_two_proportions(p1, p0, n, method="arcsine") == pytest.approx(0.90, abs=0.01)
+    assert power_two_proportions(p1, p0, n, method="fisher") < 0.85
+
+
+def test_exercise_alternative_interval_is_weaker():
+    alt = recompute.test_from_ratio_ci(0.30, 0.12, 0.75)
+    pub = recompute.test_from_ratio_ci(v("hr_death"), v("hr_death_lower"), v("hr_death_upper"))
+    assert alt.se > pub.se and alt.p > pub.p
+
+
+# ----------------------------------------------------------------------------- conditioning on post-baseline response
+
+@pytest.fixture(scope="module")
+def subgroup_ratios():
+    kw = {**RA.null_pair_settings(), **RA.survival_settings()}
+    out = {}
+    for h in (1.0, 2.0, 3.0):
+        s = CD.summarize_subgroups(CD.response_subgroup_survival(
+            n_studies=2000, hr_per_point=h, seed=2020,
+            subgroups=("decreased progression", "no change", "increased progression"), **kw)).set_index("subgroup")
+        out[h] = s
+    return out
+
+
+def test_responders_outlive_references_with_no_effect(subgroup_ratios):
+    s1, s2, s3 = subgroup_ratios[1.0], subgroup_ratios[2.0], subgroup_ratios[3.0]
+    assert s1.loc["decreased progression", "median ratio"] == pytest.approx(1.0, abs=0.05)
+    # pinned at the chapter's seed: 1.38 (link 2) and 1.65 (link 3), ±0.05
+    assert s2.loc["decreased progression", "median ratio"] == pytest.approx(1.38, abs=0.05)
+    assert s3.loc["decreased progression", "median ratio"] == pytest.approx(1.65, abs=0.05)
+    assert s2.loc["decreased progression", "share_p_below"] > 3 * 0.025  # against 2.5% by chance
+    assert s3.loc["decreased progression", "share_p_below"] > s2.loc["decreased progression", "share_p_below"]
+    assert s3.loc["increased progression", "median ratio"] < 1 < s3.loc["decreased progression", "median ratio"]
+    assert s3.loc["no change", "median ratio"] == pytest.approx(1.0, abs=0.05)
+    # "the published ratio ... is larger than this mechanism alone gives at the links tried"
+    pub = v("median_survival_decreased_treated") / v("median_survival_decreased_reference")
+    assert pub > max(s.loc["decreased progression", "median ratio"] for s in subgroup_ratios.values())
+
+
+# ----------------------------------------------------------------------------- structured appraisal
+
+def test_structured_tables_agree_with_the_results_table_and_risk_of_bias():
+    from appraisal import evidence
+
+    j = structured.judgments(["barczewska2020"]).set_index("domain")
+    assert j.loc["Overall", "judgment"] == "critical"  # "Overall the risk of bias is critical"
+    rob = evidence.risk_of_bias()
+    rob = rob[rob["study"] == "barczewska2020"].set_index("domain")
+    assert (j["judgment"] == rob.loc[j.index, "judgment"]).all()
+    assert (j["reason"] == rob.loc[j.index, "reason"]).all()
+    saf = structured.safety("barczewska2020").set_index("statement")
+    assert saf.loc["Post-lumbar-puncture syndrome (nausea, headache) within 1 day of an injection", "events"] == v("plp_day1_n")
+    assert saf.loc["Post-lumbar-puncture syndrome about one week after an injection", "events"] == v("plp_week1_n")
+    assert saf["n"].dropna().eq(v("n_treated")).all()
+    # zero events in 67: exact one-sided 95% bound 4.4% (±0.05)
+    assert saf["upper bound %"][saf["events"] == 0].max() == pytest.approx(100 * (1 - 0.05 ** (1 / 67)), abs=1e-6)
+    assert saf["upper bound %"][saf["events"] == 0].max() == pytest.approx(4.4, abs=0.05)
+
+
+def test_table3_slope_rounds_differently():
+    t3 = data.load_table("barczewska2020_table3")
+    lo, hi = RM.feasible_logistic_range(t3["early_response"], t3["failure_probability_percent"], t3["printed"])["slope"]
+    assert round(lo, 2) != v("early_response_estimate") and round(hi, 2) != v("early_response_estimate")
+    fit = RM.fit_logistic_curve(t3["early_response"], t3["failure_probability_percent"], t3["printed"], method="glm")
+    # exercise: failure probability at +6 moves from about 30% to above 60% within the printed interval
+    assert 100 * RM.failure_probability(6, fit.intercept, fit.slope) == pytest.approx(29.5, abs=1.0)
+    assert 100 * RM.failure_probability(6, fit.intercept, v("early_response_upper")) > 60
+    assert math.isclose(fit.n_within_rounding, len(t3))
