@@ -14,6 +14,8 @@ import pandas as pd
 
 from . import _checks as chk
 
+__all__ = ["COLOURS", "style", "DisplayTable", "table", "forest"]
+
 COLOURS = {
     "treated": "#1f77b4",
     "reference": "#ff7f0e",
@@ -105,14 +107,28 @@ def table(frame: pd.DataFrame, caption: str | None = None, digits: int = 3, inde
     if not isinstance(frame, pd.DataFrame):
         raise ValueError(f"frame={type(frame).__name__} is not allowed: frame must be a pandas DataFrame.")
     chk.integer("digits", digits, low=0, high=12)
+    if caption is not None:
+        chk.text("caption", caption)
+    index = chk.flag("index", index)
     return DisplayTable(frame, caption, digits, index)
 
 
 def forest(ax, labels, estimates, lowers, uppers, *, reference: float | None = None, log: bool = False,
            xlabel: str = "", colour: str = COLOURS["treated"]) -> None:
     """Draw estimates with their intervals as horizontal lines, one row per label (top to bottom)."""
-    labels = list(labels)
-    est, lo, hi = (list(map(float, v)) for v in (estimates, lowers, uppers))
+    chk.axes("ax", ax)
+    labels = [chk.text(f"labels[{i}]", s) for i, s in enumerate(chk.string_list("labels", labels, min_len=1))]
+    est, lo, hi = (list(chk.array(name, v, ndim=1)) for name, v in
+                   (("estimates", estimates), ("lowers", lowers), ("uppers", uppers)))
+    if reference is not None:
+        reference = chk.number("reference", reference)
+    log = chk.flag("log", log)
+    chk.text("xlabel", xlabel)
+    chk.text("colour", colour, empty=False)
+    if not mpl.colors.is_color_like(colour):
+        raise ValueError(f"colour={colour!r} is not allowed: colour must be a Matplotlib colour such as '#1f77b4'.")
+    if log and min(lo) <= 0:
+        raise ValueError(f"lowers={lo!r} is not allowed with log=True: every limit must be positive on a log axis.")
     if not len(labels) == len(est) == len(lo) == len(hi):
         raise ValueError("labels, estimates, lowers and uppers are not allowed: they must have the same length.")
     for i, (l, h) in enumerate(zip(lo, hi)):

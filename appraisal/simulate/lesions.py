@@ -61,18 +61,26 @@ __all__ = [
 ]
 
 
+#: upper limits of the model's parameters: far beyond any MRI series, and small enough that
+#: Poisson means stay representable (NumPy refuses means above about 10^18)
+MAX_RATIO, MAX_RATE, MAX_DISPERSION = 100.0, 10_000.0, 1_000.0
+
+
 def check_params(ratio, rate, dispersion, shared) -> tuple[float, float, float, float]:
-    """Check the model's parameters (see the module docstring) and return them as floats."""
-    ratio = chk.positive("ratio", ratio)
-    rate = chk.positive("rate", rate)
-    dispersion = chk.non_negative("dispersion", dispersion)
+    """Check the model's parameters (see the module docstring) and return them as floats.
+
+    ``ratio`` in (0, 100], ``rate`` in (0, 10 000], ``dispersion`` in [0, 1000], ``shared`` in [0, 1].
+    """
+    ratio = chk.in_range("ratio", ratio, 0.0, MAX_RATIO, low_inclusive=False)
+    rate = chk.in_range("rate", rate, 0.0, MAX_RATE, low_inclusive=False)
+    dispersion = chk.in_range("dispersion", dispersion, 0.0, MAX_DISPERSION)
     shared = chk.in_range("shared", shared, 0.0, 1.0)
     return ratio, rate, dispersion, shared
 
 
 def between_variance(dispersion: float, shared: float) -> float:
     """Variance of the patient-level factor ``G``: (1 + dispersion)^shared − 1."""
-    dispersion = chk.non_negative("dispersion", dispersion)
+    dispersion = chk.in_range("dispersion", dispersion, 0.0, MAX_DISPERSION)
     shared = chk.in_range("shared", shared, 0.0, 1.0)
     return (1.0 + dispersion) ** shared - 1.0
 
@@ -119,8 +127,8 @@ def estimate_ratio(msc, placebo, level: float = 0.95) -> pd.DataFrame:
     that its estimate stays finite. Columns: ``ratio``, ``se_log``, ``lower``, ``upper``,
     ``z``, ``p``.
     """
-    a = np.atleast_2d(np.asarray(msc, dtype=float))
-    b = np.atleast_2d(np.asarray(placebo, dtype=float))
+    a = np.atleast_2d(chk.array("msc", msc, ndim=(1, 2), finite=False))
+    b = np.atleast_2d(chk.array("placebo", placebo, ndim=(1, 2), finite=False))
     if a.shape != b.shape or a.shape[1] < 2:
         raise ValueError(f"msc.shape={a.shape} is not allowed: msc and placebo must have the same shape with ≥ 2 patients.")
     if np.any(a < 0) or np.any(b < 0) or not (np.all(np.isfinite(a)) and np.all(np.isfinite(b))):
@@ -176,7 +184,7 @@ def se_log_ratio(n, ratio: float = 1.0, rate: float = 3.0, dispersion: float = 3
     ``n`` may be a number or an array (the result then has its shape).
     """
     ratio, rate, dispersion, shared = check_params(ratio, rate, dispersion, shared)
-    n_arr = np.asarray(n, dtype=float)
+    n_arr = chk.array("n", n)
     if n_arr.size == 0 or not np.all(np.isfinite(n_arr)) or np.any(n_arr < 2):
         raise ValueError(f"n={n!r} is not allowed: n must be at least 2 patients.")
     per_patient = (1 + 1 / ratio) / rate + 2 * (dispersion - between_variance(dispersion, shared))
@@ -259,13 +267,16 @@ def calibrate_dispersion(se_log: float, n: int, ratio: float = 1.0, rate: float 
     (scipy's ``brentq``). Raises if the SE is smaller than Poisson noise alone allows.
     """
     se_log = chk.positive("se_log", se_log)
-    n = chk.integer("n", n, low=2)
+    n = chk.integer("n", n, low=2, high=10_000_000)
     ratio, rate, _, shared = check_params(ratio, rate, 0.0, shared)
     floor = se_log_ratio(n, ratio, rate, 0.0, shared)
     if se_log < floor:
         raise ValueError(
             f"se_log={se_log!r} is not allowed: se_log must be at least {floor:.4g}, the Poisson-only SE for these n and rate."
         )
+    if shared < 1.0 and se_log > se_log_ratio(n, ratio, rate, MAX_DISPERSION, shared):
+        raise ValueError(f"se_log={se_log!r} is not allowed: it would need an overdispersion above {MAX_DISPERSION:g} "
+                         "for these n, rate and shared.")
     if shared == 1.0:
         raise ValueError("shared=1.0 is not allowed: with all variation shared, dispersion does not change the SE; use shared < 1.")
     f = lambda k: se_log_ratio(n, ratio, rate, k, shared) - se_log  # noqa: E731

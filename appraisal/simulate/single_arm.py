@@ -93,7 +93,7 @@ class SingleArmResult:
 
     def improvements(self, interval: int = 0) -> np.ndarray:
         """Defined improvements for one interval (0 = injection 1 → 2); ``"whole"`` for the whole period."""
-        if interval == "whole":
+        if isinstance(interval, str) and interval == "whole":
             return self.improvement_whole[self.defined]
         k = chk.integer("interval", interval, low=0, high=self.rate_after.shape[1] - 1)
         return self.improvement[self.defined, k]
@@ -169,8 +169,10 @@ def simulate_untreated(
     nh = None
     if mean_decline is None or slope_sd is None:
         nh = natural_history_defaults()
-    mean_decline = chk.positive("mean_decline", nh["mean_decline"] if mean_decline is None else mean_decline)
-    slope_sd = chk.non_negative("slope_sd", nh["slope_sd"] if slope_sd is None else slope_sd)
+    # the scale spans 48 points: a monthly rate (or its SD) beyond that is not ALS as the ALSFRS-R measures it
+    mean_decline = chk.in_range("mean_decline", nh["mean_decline"] if mean_decline is None else mean_decline,
+                                0.0, MAX_SCORE, low_inclusive=False)
+    slope_sd = chk.in_range("slope_sd", nh["slope_sd"] if slope_sd is None else slope_sd, 0.0, MAX_SCORE)
     shape_exponent = chk.in_range("shape_exponent", shape_exponent, 0.2, 3.0)
     noise_sd = chk.non_negative("noise_sd", noise_sd)
     lo_int, hi_int = _pair("interval_months", interval_months, 0.0, 24.0, positive_low=True)
@@ -258,12 +260,14 @@ def trial_sized(result: SingleArmResult, n_patients: int, n_trials: int = 2000, 
     ``prob_at_least(k)``), and arrays over ``n_trials`` resampled trials of the responder
     count and of the mean improvement among patients with a defined improvement.
     """
+    chk.instance("result", result, SingleArmResult, "SingleArmResult from simulate_untreated()")
     n_patients = chk.integer("n_patients", n_patients, low=1, high=10_000)
     n_trials = chk.integer("n_trials", n_trials, low=1, high=100_000)
+    chk.size_limit("n_trials × n_patients", n_trials * n_patients, 20_000_000, "resampled patients")
     gen = make_rng(seed)
     if result.n_enrolled == 0:
         raise ValueError("result is not allowed: nobody was enrolled in this simulation (entry criteria too strict).")
-    if interval == "whole":
+    if isinstance(interval, str) and interval == "whole":
         imp_all = np.where(result.defined, result.improvement_whole, np.nan)
     else:
         k = chk.integer("interval", interval, low=0, high=result.rate_after.shape[1] - 1)
