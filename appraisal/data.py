@@ -199,11 +199,33 @@ def _read(name: str, d: Path, descriptor: dict) -> pd.DataFrame:
     try:
         frame = pd.read_csv(d / f"{name}.csv", dtype=dtypes, keep_default_na=False, na_values=[""])
     except (ValueError, TypeError, pd.errors.ParserError) as err:
-        raise DataValidationError(f"{name}.csv: cannot be read with its schema's types: {err}") from None
+        raise DataValidationError(_bad_cell(name, d, fields) or f"{name}.csv: cannot be read with its schema's "
+                                  f"types: {err}") from None
     for col, t in dtypes.items():
         if t == "string" and col in frame.columns:
             frame[col] = frame[col].astype(object).where(frame[col].notna(), None)
     return frame
+
+
+def _bad_cell(name: str, d: Path, fields: list) -> str | None:
+    """Where a number column holds text that is no finite number (row and column), for the message."""
+    try:
+        raw = pd.read_csv(d / f"{name}.csv", dtype=str, keep_default_na=False)
+    except (ValueError, pd.errors.ParserError):
+        return None
+    for f in fields:
+        if f.get("type") not in ("number", "integer") or f["name"] not in raw.columns:
+            continue
+        for i, text in raw[f["name"]].items():
+            if text == "":
+                continue
+            try:
+                ok = math.isfinite(float(text))
+            except ValueError:
+                ok = False
+            if not ok:
+                return f"{name}.csv: row {int(i) + 2}, column '{f['name']}': {text!r} is not a finite number."
+    return None
 
 
 _WORDS = {w: i for i, w in enumerate(
@@ -272,12 +294,12 @@ def _gate(name: str, descriptor: dict, frame: pd.DataFrame) -> None:
                 if pd.isna(v):
                     continue
                 if float(v) < 0 or not float(v).is_integer():
-                    raise DataValidationError(f"{where(i, col)}: count {v!r} must be a whole number ≥ 0.")
+                    raise DataValidationError(f"{where(i, col)}: count {float(v):g} must be a whole number ≥ 0.")
                 if den is not None:
                     dv = frame.at[i, den]
                     if not pd.isna(dv) and float(v) > float(dv):
-                        raise DataValidationError(f"{where(i, col)}: count {v!r} exceeds its denominator "
-                                                  f"'{den}' = {dv!r}.")
+                        raise DataValidationError(f"{where(i, col)}: count {float(v):g} exceeds its denominator "
+                                                  f"'{den}' = {float(dv):g}.")
     if set(REPORTED_COLUMNS) <= set(frame.columns):
         for i, r in frame.iterrows():
             v, p = r["value"], r["printed"]
