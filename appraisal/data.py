@@ -277,7 +277,7 @@ def _gate(name: str, descriptor: dict, frame: pd.DataFrame) -> None:
             vals = frame[col].to_numpy(dtype=float, na_value=np.nan)
             bad = np.flatnonzero(np.isinf(vals) | (np.isnan(vals) & frame[col].notna().to_numpy()))
             if bad.size:
-                raise DataValidationError(f"{where(bad[0], col)}: {vals[bad[0]]!r} is not a finite number.")
+                raise DataValidationError(f"{where(bad[0], col)}: {float(vals[bad[0]])!r} is not a finite number.")
         if f.get("appraisal:percent"):
             for i, v in frame[col].items():
                 if v is None or (isinstance(v, float) and math.isnan(v)):

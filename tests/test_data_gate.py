@@ -41,6 +41,9 @@ CASES = [
                                                       "proact_mean_decline,inf,1.02"), r"row 2, column 'value'"),
     ("NaN value", "natural_history", lambda d: _edit(d / "natural_history.csv", "proact_mean_decline,1.02,1.02",
                                                       "proact_mean_decline,NaN,1.02"), r"row 2, column 'value'"),
+    ("inf in an unconstrained number column", "barczewska2020_table1_continuous",
+     lambda d: _edit(d / "barczewska2020_table1_continuous.csv", "age,treated,median,57,57",
+                     "age,treated,median,inf,57"), r"row 2, column 'value': inf is not a finite number"),
     ("-INF in a number column", "barczewska2020_table3",
      lambda d: _edit(d / "barczewska2020_table3.csv", "15,2.0,2.0", "15,-INF,2.0"), r"column 'failure_probability"),
     # value against printed
