@@ -166,6 +166,8 @@ def std_diff_means(mean1: float, sd1: float, mean2: float, sd2: float) -> float:
     """Standardized difference of two means (Austin 2009): (m1 − m2) / sqrt((s1² + s2²)/2)."""
     mean1, mean2 = chk.number("mean1", mean1), chk.number("mean2", mean2)
     sd1, sd2 = chk.positive("sd1", sd1), chk.positive("sd2", sd2)
+    if max(sd1, sd2) < 1e150:
+        return (mean1 - mean2) / math.sqrt((sd1**2 + sd2**2) / 2)
     return (mean1 - mean2) / (math.hypot(sd1, sd2) / math.sqrt(2))  # hypot: no overflow for huge SDs
 
 
