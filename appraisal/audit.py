@@ -14,12 +14,14 @@ Verdicts
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 
 import pandas as pd
 
 from . import _checks as chk
 from .recompute import percentage
+
+__all__ = ["CONSISTENT", "INCONSISTENT", "NOT_CHECKABLE", "VERDICTS", "rounding_tolerance", "Check",
+           "check_percentage", "audit", "verdict_counts", "style_audit", "ratio_consistency"]
 
 CONSISTENT = "consistent"
 INCONSISTENT = "inconsistent"
@@ -33,14 +35,7 @@ def rounding_tolerance(printed: str) -> float:
     ``"67.1"`` → 0.05, ``"0.0004"`` → 0.00005, ``"144"`` → 0.5. Thousands separators,
     a leading ``<``/``>``, and a trailing ``%`` are ignored.
     """
-    if not isinstance(printed, str):
-        raise ValueError(f"printed={printed!r} is not allowed: printed must be the number as a string, e.g. '67.1'.")
-    text = printed.strip().lstrip("<>=≤≥ ").rstrip("%").replace(",", "").replace("−", "-")
-    try:
-        exponent = Decimal(text).as_tuple().exponent
-    except InvalidOperation:
-        raise ValueError(f"printed={printed!r} is not allowed: printed must be a plain decimal number such as '67.1'.") from None
-    return 0.5 * 10.0 ** int(exponent)
+    return chk.printed_number("printed", printed)[1]
 
 
 @dataclass(frozen=True)
@@ -87,6 +82,9 @@ class Check:
 
 def check_percentage(item: str, count: int, total: int, printed: str, location: str = "", note: str = "") -> Check:
     """A printed percentage against ``100 * count / total``."""
+    for name, v in (("item", item), ("printed", printed), ("location", location), ("note", note)):
+        chk.text(name, v)
+    chk.printed_number("printed", printed, percent=True)
     return Check(
         item=item,
         printed=printed,
@@ -100,7 +98,9 @@ def check_percentage(item: str, count: int, total: int, printed: str, location: 
 def audit(checks: list[Check]) -> pd.DataFrame:
     """Table of checks: item, where it stands, printed, recomputed, difference, tolerance, verdict, how."""
     if not isinstance(checks, (list, tuple)) or not all(isinstance(c, Check) for c in checks):
-        raise ValueError(f"checks={checks!r} is not allowed: checks must be a list of appraisal.audit.Check.")
+        raise chk.ArgumentTypeError(f"checks={chk._short(checks)} is not allowed: checks must be a list of appraisal.audit.Check.")
+    if not checks:
+        raise ValueError("checks=[] is not allowed: checks must hold at least one Check (an audit of nothing is no audit).")
     rows = []
     for c in checks:
         diff = None if c.printed is None or c.recomputed is None else float(c.recomputed) - c.reported
@@ -130,6 +130,8 @@ def verdict_counts(table: pd.DataFrame) -> dict[str, int]:
 
 def style_audit(table: pd.DataFrame, digits: int = 3):
     """A pandas Styler that colours verdicts, for display in a chapter (HTML and LaTeX)."""
+    chk.frame("table", table, ["recomputed", "difference", "tolerance", "verdict"])
+    digits = chk.integer("digits", digits, low=0, high=12)
     colours = {CONSISTENT: "#d9f0d3", INCONSISTENT: "#f4cccc", NOT_CHECKABLE: "#eeeeee"}
     return (
         table.style.format({"recomputed": f"{{:.{digits}g}}", "difference": f"{{:+.{digits}g}}", "tolerance": "{:.2g}"}, na_rep="—")
@@ -146,8 +148,16 @@ def ratio_consistency(table: str, stem: str, label: str, level: float = 0.95) ->
     standard error of the log ratio, the recomputed p, the printed p and the interval
     recomputed from the printed p (Altman & Bland, BMJ 2011;343:d2304 and d2090).
     """
-    from .data import printed, value
+    from .data import printed, reported, value
     from .recompute import ratio_ci_from_p, test_from_ratio_ci
+
+    chk.text("table", table, empty=False)
+    chk.text("stem", stem, empty=False)
+    chk.text("label", label)
+    known = reported(table).index
+    missing = [f"{stem}{s}" for s in ("", "_lower", "_upper", "_p") if f"{stem}{s}" not in known]
+    if missing:
+        raise ValueError(f"stem={stem!r} is not allowed: table {table!r} lacks the quantities {missing}.")
 
     est, lo, hi = (value(table, f"{stem}{s}") for s in ("", "_lower", "_upper"))
     r = test_from_ratio_ci(est, lo, hi, level)

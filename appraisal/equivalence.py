@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from decimal import Decimal
 
 import numpy as np
 import pandas as pd
@@ -83,11 +82,8 @@ def p_for_ratio(lr: LogRatio, ratio) -> np.ndarray | float:
 
     ``ratio`` may be a number or an array of positive numbers.
     """
-    if not isinstance(lr, LogRatio):
-        raise ValueError(f"lr={lr!r} is not allowed: lr must be a LogRatio from log_ratio().")
-    arr = np.asarray(ratio, dtype=float)
-    if arr.size == 0 or not np.all(np.isfinite(arr)) or np.any(arr <= 0):
-        raise ValueError(f"ratio={ratio!r} is not allowed: ratio must be finite numbers in (0, inf).")
+    chk.instance("lr", lr, LogRatio, "LogRatio from log_ratio()")
+    arr = chk.array("ratio", ratio, low=0.0, low_inclusive=False)
     z = (lr.log_estimate - np.log(arr)) / lr.se
     p = 2 * stats.norm.sf(np.abs(z))
     return float(p) if np.ndim(ratio) == 0 else p
@@ -105,7 +101,7 @@ def compatibility_curve(
     if ratios is None:
         n = chk.integer("n", n, low=10, high=100_000)
         ratios = np.exp(np.linspace(math.log(lower / 3), math.log(upper * 3), n))
-    ratios = np.asarray(ratios, dtype=float)
+    ratios = chk.array("ratios", ratios, ndim=1, low=0.0, low_inclusive=False, max_size=1_000_000)
     p = p_for_ratio(lr, ratios)
     return pd.DataFrame({"ratio": ratios, "p": np.atleast_1d(p), "z": (lr.log_estimate - np.log(ratios)) / lr.se})
 
@@ -195,16 +191,6 @@ def smallest_margin(estimate: float, lower: float, upper: float, alpha: float = 
     return math.exp(-max(abs(math.log(lo)), abs(math.log(hi))))
 
 
-def _half_unit(printed: str) -> float:
-    if not isinstance(printed, str):
-        raise ValueError(f"printed={printed!r} is not allowed: printed must be a number as a string, e.g. '0.58'.")
-    try:
-        exponent = Decimal(printed.strip()).as_tuple().exponent
-    except Exception:  # decimal raises InvalidOperation
-        raise ValueError(f"printed={printed!r} is not allowed: printed must be a plain decimal number such as '0.58'.") from None
-    return 0.5 * 10.0 ** int(exponent)
-
-
 def p_range_under_rounding(estimate: str, lower: str, upper: str, level: float = 0.95, grid: int = 21) -> tuple[float, float]:
     """Smallest and largest two-sided p compatible with a ratio and interval as printed (rounded).
 
@@ -216,14 +202,19 @@ def p_range_under_rounding(estimate: str, lower: str, upper: str, level: float =
     """
     grid = chk.integer("grid", grid, low=2, high=101)
     level = chk.probability("level", level)
-    axes = []
+    axes, ends = [], {}
     for name, text in (("estimate", estimate), ("lower", lower), ("upper", upper)):
-        h = _half_unit(text)
-        centre = chk.positive(name, float(text))
+        centre, h = chk.printed_number(name, text)
+        centre = chk.positive(name, centre)
+        ends[name] = (centre - h, centre + h)
         axes.append(np.linspace(centre - h, centre + h, grid))
-    e, lo, hi = np.meshgrid(*axes, indexing="ij")
-    if np.any(lo <= 0):
+    if ends["lower"][0] <= 0:
         raise ValueError(f"lower={lower!r} is not allowed: lower must stay positive within its rounding.")
+    if not ends["lower"][1] < ends["upper"][0]:
+        raise ValueError(f"lower={lower!r} is not allowed: lower must lie below upper={upper!r}, even after rounding.")
+    if not (ends["lower"][0] <= ends["estimate"][1] and ends["estimate"][0] <= ends["upper"][1]):
+        raise ValueError(f"estimate={estimate!r} is not allowed: it must lie within its interval [{lower}, {upper}].")
+    e, lo, hi = np.meshgrid(*axes, indexing="ij")
     se = (np.log(hi) - np.log(lo)) / (2 * z_for_level(level))
     p = 2 * stats.norm.sf(np.abs(np.log(e)) / se)
     return float(p.min()), float(p.max())

@@ -118,8 +118,8 @@ def fill_placeholders(text: str, directory: Path | str | None = None) -> str:
     >>> fill_placeholders("{mesems2021_results:randomized} patients")  # doctest: +SKIP
     '144 patients'
     """
-    if not isinstance(text, str):
-        raise ValueError(f"text={text!r} is not allowed: text must be a string.")
+    chk.text("text", text)
+    chk.directory("directory", directory)
     return _PLACEHOLDER.sub(lambda m: data.printed(m.group(1), m.group(2), directory), text)
 
 
@@ -271,6 +271,9 @@ def results_figure(results: pd.DataFrame, ax=None):
     ratios = results[results["effect_measure"].str.endswith("ratio") & results["lower"].notna()].reset_index(drop=True)
     if ratios.empty:
         raise ValueError("results is not allowed: it holds no ratio estimate with an interval to draw.")
+    chk.frame("results", ratios, numeric=["estimate", "lower", "upper"])
+    if ax is not None:
+        chk.axes("ax", ax)
     if ax is None:
         _, ax = plt.subplots(figsize=(6.0, 1.0 + 0.55 * len(ratios)), layout="constrained")
     for i, r in ratios.iterrows():
@@ -332,14 +335,11 @@ def p_range_from_printed_ci(estimate: str, lower: str, upper: str, level: float 
     :cite:`altman2011p`) is monotone in each of the three numbers, so its extremes lie at
     the corners of that box; when the box for the estimate contains 1, the upper end is 1.
     """
-    from .audit import rounding_tolerance
 
+    level = chk.probability("level", level)
     vals = {}
     for name, text in (("estimate", estimate), ("lower", lower), ("upper", upper)):
-        if not isinstance(text, str):
-            raise ValueError(f"{name}={text!r} is not allowed: {name} must be the number as printed, e.g. '0.94'.")
-        v = float(text.strip().replace("−", "-"))
-        t = rounding_tolerance(text)
+        v, t = chk.printed_number(name, text)
         if v - t <= 0:
             raise ValueError(f"{name}={text!r} is not allowed: a ratio as printed must stay above 0 after rounding.")
         vals[name] = (v - t, v + t)
@@ -472,6 +472,7 @@ def overall_by_design(rob: pd.DataFrame, directory: Path | str | None = None) ->
 
 def rob_matrix(rob: pd.DataFrame, tool: str) -> pd.DataFrame:
     """Studies × domains of one tool, holding the judgments (rows in the table's order)."""
+    chk.frame("rob", rob, ["study", "tool", "domain", "judgment"])
     chk.one_of("tool", tool, list(_DOMAINS))
     sub = rob[rob["tool"] == tool]
     if sub.empty:
@@ -490,6 +491,9 @@ def traffic_light(rob: pd.DataFrame, labels: dict[str, str] | None = None):
     import matplotlib.pyplot as plt
     from matplotlib.lines import Line2D
 
+    chk.frame("rob", rob, ["study", "tool", "domain", "judgment"])
+    if labels is not None:
+        chk.instance("labels", labels, dict, "dict mapping study keys to labels")
     labels = labels or {}
     tools = [t for t in _DOMAINS if (rob["tool"] == t).any()]
     if not tools:
@@ -548,7 +552,7 @@ def grade_level(start: str, changes, upgrade: int = 0) -> str:
     ``"no evidence"``.
     """
     chk.one_of("start", start, ["high", "low", "no studies"])
-    changes = list(changes)
+    changes = chk.string_list("changes", changes, length=len(_GRADE_DOMAINS))  # one per GRADE domain
     for i, c in enumerate(changes):
         chk.integer(f"changes[{i}]", c, low=-2, high=0)
     upgrade = chk.integer("upgrade", upgrade, low=0, high=2)

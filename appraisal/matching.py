@@ -55,15 +55,11 @@ _CATEGORICAL_COLUMNS = ("characteristic", "level", "group", "count", "denominato
 _CONTINUOUS_COLUMNS = ("characteristic", "group", "statistic", "value")
 
 
+_NUMERIC = ("count", "denominator", "value", "std_diff")
+
+
 def _need_columns(name: str, frame, columns) -> pd.DataFrame:
-    if not isinstance(frame, pd.DataFrame):
-        raise ValueError(f"{name}={type(frame).__name__} is not allowed: {name} must be a pandas DataFrame.")
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise ValueError(f"{name} is not allowed: {name} lacks the columns {missing}; it needs {list(columns)}.")
-    if frame.empty:
-        raise ValueError(f"{name} is not allowed: {name} has no rows.")
-    return frame
+    return chk.frame(name, frame, columns, numeric=[c for c in columns if c in _NUMERIC])
 
 
 def rebuild_categorical(table: pd.DataFrame) -> pd.DataFrame:
@@ -147,6 +143,9 @@ def balance_table(categorical: pd.DataFrame, continuous: pd.DataFrame | None = N
     The column ``imbalanced`` is ``|d| > 0.1`` (Austin 2009).
     """
     _need_columns("categorical", categorical, _CATEGORICAL_COLUMNS)
+    if continuous is not None:
+        _need_columns("continuous", continuous, _CONTINUOUS_COLUMNS)
+    chk.one_of("use", use, list(_USES))
     if not (isinstance(groups, tuple) and len(groups) == 2 and groups[0] != groups[1]):
         raise ValueError(f"groups={groups!r} is not allowed: groups must be two different group names.")
     a, b = groups
@@ -213,6 +212,7 @@ def love_plot(balance: pd.DataFrame, ax, threshold: float = IMBALANCE_THRESHOLD,
     """
     _need_columns("balance", balance, ("characteristic", "std_diff"))
     threshold = chk.positive("threshold", threshold)
+    chk.axes("ax", ax)
     d = balance["std_diff"].to_numpy(dtype=float)
     y = np.arange(len(d))
     mute = np.zeros(len(d), bool) if muted is None else np.asarray(muted, dtype=bool)

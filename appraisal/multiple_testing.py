@@ -151,10 +151,7 @@ def n_comparisons(markers: int, fluids: int = 1, follow_up_visits: int = 1) -> i
 
 
 def _pvalues(pvalues) -> np.ndarray:
-    try:
-        p = np.asarray(pvalues, dtype=float)
-    except (TypeError, ValueError):
-        raise ValueError(f"pvalues={pvalues!r} is not allowed: pvalues must be a sequence of numbers in [0, 1].") from None
+    p = chk.array("pvalues", pvalues, ndim=1, finite=False, max_size=1_000_000)
     if p.ndim != 1 or p.size == 0:
         raise ValueError(f"pvalues={pvalues!r} is not allowed: pvalues must be a non-empty one-dimensional sequence.")
     bad = ~np.isfinite(p) | (p < 0) | (p > 1)
@@ -181,9 +178,7 @@ def adjust(pvalues: Sequence[float], method: str = "holm", alpha: float = 0.05,
     alpha = chk.probability("alpha", alpha)
     if labels is None:
         labels = [f"test {i + 1}" for i in range(p.size)]
-    labels = list(labels)
-    if len(labels) != p.size:
-        raise ValueError(f"labels={labels!r} is not allowed: labels must have one entry per p-value ({p.size}).")
+    labels = chk.string_list("labels", labels, length=p.size)
     # multipletests runs gc.collect() on every call, which takes a large fraction of a
     # second in a notebook holding many figures; objects that exist now are frozen out of
     # that collection (gc.freeze) and handed back afterwards (gc.unfreeze)
@@ -228,7 +223,7 @@ def illustrative_family(smallest: float, k: int, others_above: float = 0.05, see
     The result is a teaching device, not a reconstruction of any study's data.
     """
     smallest = chk.probability("smallest", smallest)
-    k = chk.integer("k", k, low=1)
+    k = chk.integer("k", k, low=1, high=1_000_000)
     others_above = chk.probability("others_above", others_above)
     seed = chk.seed("seed", seed)
     if smallest >= others_above:

@@ -14,6 +14,8 @@ import pandas as pd
 
 from . import _checks as chk
 
+__all__ = ["COLOURS", "style", "DisplayTable", "table", "forest", "rounded", "glue"]
+
 COLOURS = {
     "treated": "#1f77b4",
     "reference": "#ff7f0e",
@@ -21,6 +23,62 @@ COLOURS = {
     "observed": "#d62728",
     "neutral": "#2ca02c",
 }
+
+
+def rounded(value, digits: int):
+    """``value`` rounded to ``digits`` decimals, as plain Python numbers (for glue and printing).
+
+    A float computed on another CPU can differ in its last bits (vectorized ``exp``/``log``,
+    summation order), and a stored notebook output written with all seventeen digits then
+    changes on every re-execution. Rounded to the precision the prose shows, it does not.
+    Integers (and bools, strings, None) pass through; lists, tuples and dicts are rounded
+    element by element; NumPy scalars become Python numbers.
+
+    >>> rounded(14.262500000000012, 1), rounded({"a": 0.123456}, 3)
+    (14.3, {'a': 0.123})
+    """
+    import math
+
+    import numpy as np
+
+    digits = chk.integer("digits", digits, low=0, high=15)
+    if isinstance(value, (bool, np.bool_)) or value is None or isinstance(value, str):
+        return value
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        v = float(value)
+        if not math.isfinite(v):
+            raise ValueError(f"value={v!r} is not allowed: a glued or printed number must be finite.")
+        out = round(v, digits)
+        return 0.0 if out == 0 else out  # no "-0.0"
+    if isinstance(value, dict):
+        return {k: rounded(v, digits) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(rounded(v, digits) for v in value)
+    if isinstance(value, np.ndarray):
+        return [rounded(v, digits) for v in value.tolist()]
+    raise chk.ArgumentTypeError(f"value={chk._short(value)} is not allowed: value must be a number (or a list, "
+                                "tuple or dict of numbers).")
+
+
+def glue(name: str, value, digits: int | None = None) -> None:
+    """myst-nb ``glue`` of a number rounded to ``digits`` decimals (not displayed in the cell).
+
+    Use the same ``digits`` as the prose's format (``{glue:text}`key:.1f``` → ``digits=1``),
+    so that the stored output is the same on every machine. Integers and text are glued
+    as they are; a float without ``digits`` is refused, since its last digits are not stable.
+    """
+    from myst_nb import glue as _glue
+
+    chk.text("name", name, empty=False)
+    if digits is None:
+        if isinstance(value, float):
+            raise ValueError(f"digits=None is not allowed for the float {name}={value!r}: give the decimals the prose "
+                             "shows, so that the stored output does not change from one CPU to another.")
+    else:
+        value = rounded(value, digits)
+    _glue(name, value, display=False)
 
 
 def style() -> None:
@@ -105,14 +163,28 @@ def table(frame: pd.DataFrame, caption: str | None = None, digits: int = 3, inde
     if not isinstance(frame, pd.DataFrame):
         raise ValueError(f"frame={type(frame).__name__} is not allowed: frame must be a pandas DataFrame.")
     chk.integer("digits", digits, low=0, high=12)
+    if caption is not None:
+        chk.text("caption", caption)
+    index = chk.flag("index", index)
     return DisplayTable(frame, caption, digits, index)
 
 
 def forest(ax, labels, estimates, lowers, uppers, *, reference: float | None = None, log: bool = False,
            xlabel: str = "", colour: str = COLOURS["treated"]) -> None:
     """Draw estimates with their intervals as horizontal lines, one row per label (top to bottom)."""
-    labels = list(labels)
-    est, lo, hi = (list(map(float, v)) for v in (estimates, lowers, uppers))
+    chk.axes("ax", ax)
+    labels = [chk.text(f"labels[{i}]", s) for i, s in enumerate(chk.string_list("labels", labels, min_len=1))]
+    est, lo, hi = (list(chk.array(name, v, ndim=1)) for name, v in
+                   (("estimates", estimates), ("lowers", lowers), ("uppers", uppers)))
+    if reference is not None:
+        reference = chk.number("reference", reference)
+    log = chk.flag("log", log)
+    chk.text("xlabel", xlabel)
+    chk.text("colour", colour, empty=False)
+    if not mpl.colors.is_color_like(colour):
+        raise ValueError(f"colour={colour!r} is not allowed: colour must be a Matplotlib colour such as '#1f77b4'.")
+    if log and min(lo) <= 0:
+        raise ValueError(f"lowers={lo!r} is not allowed with log=True: every limit must be positive on a log axis.")
     if not len(labels) == len(est) == len(lo) == len(hi):
         raise ValueError("labels, estimates, lowers and uppers are not allowed: they must have the same length.")
     for i, (l, h) in enumerate(zip(lo, hi)):

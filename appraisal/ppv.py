@@ -124,6 +124,9 @@ def probability_true_if_not_significant(prior: float, power: float = 0.8, alpha:
     complement of the negative predictive value of the test.
     """
     prior, power, alpha, _ = _check(prior, power, alpha, 0.0)
+    if prior == 1.0 and power == 1.0:
+        raise ValueError("prior=1.0 is not allowed with power=1.0: a real effect is then always significant, so a "
+                         "non-significant result cannot happen and its probability is undefined; lower prior or power.")
     beta = 1.0 - power
     num = prior * beta
     den = num + (1.0 - prior) * (1.0 - alpha)
@@ -148,11 +151,7 @@ class PPVResult:
 
 def ppv_curve(priors, power: float = 0.8, alpha: float = 0.05, bias: float = 0.0) -> np.ndarray:
     """PPV for an array of priors (vectorized; the same formula as :func:`ppv`)."""
-    priors = np.asarray(priors, dtype=float)
-    if priors.ndim != 1 or priors.size == 0:
-        raise ValueError(f"priors={priors!r} is not allowed: priors must be a non-empty 1-D sequence of probabilities.")
-    if not np.all(np.isfinite(priors)) or priors.min() < 0 or priors.max() > 1:
-        raise ValueError(f"priors={priors!r} is not allowed: every prior must be in [0, 1].")
+    priors = chk.array("priors", priors, ndim=1, low=0.0, high=1.0)
     _, power, alpha, bias = _check(0.5, power, alpha, bias)
     p_real = 1.0 - (1.0 - power) * (1.0 - bias)
     p_null = alpha + bias * (1.0 - alpha)
@@ -182,8 +181,8 @@ def ppv_scenario(prior: float = 0.1, power: float = 0.8, alpha: float = 0.05, bi
 
 def ppv_table(priors, power: float = 0.8, alpha: float = 0.05, biases=(0.0, 0.2, 0.5)) -> pd.DataFrame:
     """A table of PPV with one row per prior and one column per bias level."""
-    priors = np.asarray(priors, dtype=float)
-    biases = list(biases)
+    priors = chk.array("priors", priors, ndim=1, low=0.0, high=1.0)
+    biases = [chk.in_range(f"biases[{i}]", b, 0.0, 1.0) for i, b in enumerate(chk.string_list("biases", biases))]
     if not biases:
         raise ValueError(f"biases={biases!r} is not allowed: give at least one bias in [0, 1].")
     cols = {f"PPV, bias {b:g}": ppv_curve(priors, power, alpha, b) for b in biases}

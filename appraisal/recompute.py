@@ -69,6 +69,7 @@ def se_from_ci(lower: float, upper: float, level: float = 0.95, log: bool = Fals
     BMJ 2011;343:d2304).
     """
     lower, upper = chk.ordered_interval("lower", lower, "upper", upper)
+    log = chk.flag("log", log)
     if log:
         chk.positive("lower", lower)
         lower, upper = math.log(lower), math.log(upper)
@@ -118,11 +119,16 @@ def ratio_ci_from_p(estimate: float, p: float, level: float = 0.95) -> tuple[flo
     """
     estimate = chk.positive("estimate", estimate)
     p = chk.probability("p", p)
+    level = chk.probability("level", level)
     if estimate == 1.0:
         raise ValueError("estimate=1.0 is not allowed: estimate must differ from 1 to recover an interval from p.")
     z = float(stats.norm.isf(p / 2))
     se = abs(math.log(estimate)) / z
     half = z_for_level(level) * se
+    # a p close to 1 (z near 0) or an extreme estimate gives limits beyond floating point: refuse, do not overflow
+    if not math.isfinite(half) or abs(math.log(estimate)) + half > 700:
+        raise ValueError(f"p={p!r} is not allowed with estimate={estimate!r}: the interval it implies is too wide to "
+                         "represent (p too close to 1 or the estimate too extreme); p must be further from 1.")
     return math.exp(math.log(estimate) - half), math.exp(math.log(estimate) + half)
 
 
@@ -133,7 +139,7 @@ def zero_event_upper(n: int, level: float = 0.95, method: str = "exact") -> floa
     approximation to the one-sided 95% bound. ``"exact"``: the one-sided
     Clopper–Pearson bound 1 − (1 − level)^(1/n), from scipy's beta quantile.
     """
-    n = chk.integer("n", n, low=1)
+    n = chk.integer("n", n, low=1, high=chk.MAX_COUNT)
     level = chk.probability("level", level)
     chk.one_of("method", method, ["exact", "rule_of_three"])
     if method == "rule_of_three":
@@ -160,7 +166,9 @@ def std_diff_means(mean1: float, sd1: float, mean2: float, sd2: float) -> float:
     """Standardized difference of two means (Austin 2009): (m1 − m2) / sqrt((s1² + s2²)/2)."""
     mean1, mean2 = chk.number("mean1", mean1), chk.number("mean2", mean2)
     sd1, sd2 = chk.positive("sd1", sd1), chk.positive("sd2", sd2)
-    return (mean1 - mean2) / math.sqrt((sd1**2 + sd2**2) / 2)
+    if max(sd1, sd2) < 1e150:
+        return (mean1 - mean2) / math.sqrt((sd1**2 + sd2**2) / 2)
+    return (mean1 - mean2) / (math.hypot(sd1, sd2) / math.sqrt(2))  # hypot: no overflow for huge SDs
 
 
 def mean_sd_from_quantiles(

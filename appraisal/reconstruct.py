@@ -48,19 +48,14 @@ __all__ = [
 
 def logit(p):
     """log(p / (1 − p)) for probabilities strictly between 0 and 1 (scalar or array)."""
-    arr = np.asarray(p, dtype=float)
-    if not np.all(np.isfinite(arr)) or np.any((arr <= 0) | (arr >= 1)):
-        raise ValueError(f"p={p!r} is not allowed: p must hold probabilities strictly inside (0, 1).")
+    arr = chk.array("p", p, low=0.0, high=1.0, low_inclusive=False, high_inclusive=False)
     out = special.logit(arr)
     return float(out) if out.ndim == 0 else out
 
 
 def _xs_percent(x, percent, min_len: int) -> tuple[np.ndarray, np.ndarray]:
-    try:
-        xs = np.asarray(x, dtype=float)
-        ps = np.asarray(percent, dtype=float)
-    except (TypeError, ValueError):
-        raise ValueError(f"x={x!r} is not allowed: x and percent must be sequences of numbers.") from None
+    xs = chk.array("x", x, ndim=1, min_size=min_len, max_size=100_000)
+    ps = chk.array("percent", percent, ndim=1, min_size=min_len, max_size=100_000)
     if xs.ndim != 1 or xs.shape != ps.shape or len(xs) < min_len or not np.all(np.isfinite(xs)):
         raise ValueError(f"x={x!r} is not allowed: x and percent must be finite, 1-D, of the same length "
                          f"(at least {min_len}).")
@@ -72,9 +67,13 @@ def _xs_percent(x, percent, min_len: int) -> tuple[np.ndarray, np.ndarray]:
 def _tolerances(printed, n: int) -> tuple[list[str] | None, np.ndarray]:
     if printed is None:
         return None, np.full(n, 0.05)
-    printed_s = [str(s) for s in printed]
-    if len(printed_s) != n:
-        raise ValueError(f"printed={printed!r} is not allowed: printed must have one string per value of x.")
+    items = chk.string_list("printed", printed, length=n)
+    printed_s = []
+    for i, s in enumerate(items):
+        if not isinstance(s, str):  # a number given instead of its printed text: read it as printed
+            s = repr(chk.number(f"printed[{i}]", s))
+        chk.printed_number(f"printed[{i}]", s, percent=True)
+        printed_s.append(s)
     return printed_s, np.array([rounding_tolerance(s) for s in printed_s])
 
 
@@ -173,9 +172,7 @@ def failure_probability(x, intercept: float, slope: float):
     """Probability 1 / (1 + exp(−(intercept + slope · x))) (scalar or array)."""
     intercept = chk.number("intercept", intercept)
     slope = chk.number("slope", slope)
-    arr = np.asarray(x, dtype=float)
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(f"x={x!r} is not allowed: x must be finite numbers.")
+    arr = chk.array("x", x)
     out = special.expit(intercept + slope * arr)
     return float(out) if out.ndim == 0 else out
 
@@ -232,16 +229,9 @@ def p_bounds_from_rounded_ci(estimate: str, lower: str, upper: str, scale: str =
     chk.one_of("scale", scale, ["log", "linear"])
     vals = []
     for name, s in (("estimate", estimate), ("lower", lower), ("upper", upper)):
-        if not isinstance(s, str):
-            raise ValueError(f"{name}={s!r} is not allowed: {name} must be the number as printed, a string such as '0.30'.")
-        try:
-            v = float(s.replace("−", "-"))
-        except ValueError:
-            raise ValueError(f"{name}={s!r} is not allowed: {name} must be a plain decimal number such as '0.30'.") from None
-        v = chk.number(name, v)
+        v, h = chk.printed_number(name, s)
         if scale == "log":
             chk.positive(name, v)
-        h = rounding_tolerance(s)
         vals.append((max(v - h, 1e-12) if scale == "log" else v - h, v + h))
     ps = []
     for e, lo, hi in itertools.product(*vals):
@@ -265,16 +255,17 @@ def power_two_proportions(p1: float, p2: float, n_per_group: int, alpha: float =
     ``"arcsine"``: normal approximation on Cohen's h (statsmodels ``NormalIndPower``
     with ``proportion_effectsize``). ``"fisher"``: exact power of Fisher's exact test
     (scipy), summing the binomial probabilities of every 2×2 table whose p-value is at
-    most ``alpha``.
+    most ``alpha``. Fisher's version tests every pair of counts, so it is limited to
+    ``n_per_group`` ≤ 100 (a few seconds); the arcsine version takes up to 1,000,000.
     """
     from statsmodels.stats.power import NormalIndPower
     from statsmodels.stats.proportion import proportion_effectsize
 
     p1 = chk.probability("p1", p1, open_interval=False)
     p2 = chk.probability("p2", p2, open_interval=False)
-    n = chk.integer("n_per_group", n_per_group, low=2, high=500)
-    alpha = chk.probability("alpha", alpha)
     chk.one_of("method", method, ["fisher", "arcsine"])
+    n = chk.integer("n_per_group", n_per_group, low=2, high=100 if method == "fisher" else 1_000_000)
+    alpha = chk.probability("alpha", alpha)
     if method == "arcsine":
         if p1 == p2:
             return alpha

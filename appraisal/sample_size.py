@@ -75,8 +75,9 @@ def natural_history_defaults() -> dict[str, float]:
 
 
 def _check_design(mean_decline, sd_slope, slowing, dropout, alpha, power=None, method="t"):
-    mean_decline = chk.positive("mean_decline", mean_decline)
-    sd_slope = chk.positive("sd_slope", sd_slope)
+    # the ALSFRS-R spans 48 points: a monthly decline or SD beyond that is no ALS trial
+    mean_decline = chk.in_range("mean_decline", mean_decline, 0.0, 48.0, low_inclusive=False)
+    sd_slope = chk.in_range("sd_slope", sd_slope, 0.0, 48.0, low_inclusive=False)
     slowing = chk.in_range("slowing", slowing, 0.0, 1.0, low_inclusive=False)
     dropout = chk.in_range("dropout", dropout, 0.0, 1.0, high_inclusive=False)
     alpha = chk.in_range("alpha", alpha, 0.0, 0.5, low_inclusive=False)
@@ -140,8 +141,10 @@ def patients_per_arm(
     es = slowing * mean_decline / sd_slope
     n = float(_SOLVERS[method].solve_power(effect_size=es, alpha=alpha, power=power, ratio=1.0,
                                            alternative="two-sided"))
-    if not math.isfinite(n) or n <= 0:
-        raise ValueError(f"effect_size={es!r} is not allowed: statsmodels found no sample size for it.")
+    if not math.isfinite(n) or n <= 0 or n > 1e9:
+        raise ValueError(f"slowing={slowing!r} is not allowed with mean_decline={mean_decline!r} and "
+                         f"sd_slope={sd_slope!r}: the effect size d={es:.3g} is too small for any trial "
+                         "(statsmodels found no sample size below 10^9 per arm).")
     completers = math.ceil(n - 1e-9)
     enrolled = math.ceil(completers / (1.0 - dropout) - 1e-9)
     return TrialSize(mean_decline, sd_slope, slowing, dropout, alpha, power, method,
@@ -166,7 +169,7 @@ def power_for_total(
     mean_decline, sd_slope = _with_defaults(mean_decline, sd_slope)
     mean_decline, sd_slope, slowing, dropout, alpha, _ = _check_design(
         mean_decline, sd_slope, slowing, dropout, alpha, None, method)
-    arr = np.atleast_1d(np.asarray(total, dtype=float))
+    arr = np.atleast_1d(chk.array("total", total, max_size=1_000_000))
     if arr.size == 0 or not np.all(np.isfinite(arr)) or np.any(arr < 4):
         raise ValueError(f"total={total!r} is not allowed: total must be finite numbers of patients, each at least 4.")
     completers = arr / 2.0 * (1.0 - dropout)

@@ -18,6 +18,9 @@ import numpy as np
 from . import _checks as chk
 from .data import load_table
 
+__all__ = ["N_ITEMS", "DOMAIN_THRESHOLD", "EDSS_STEPS", "alsfrs_r_items", "FT9Result", "alsfrs_r_total", "ft9_stage",
+           "edss_round"]
+
 N_ITEMS = 12
 DOMAIN_THRESHOLD = 9  # a domain below 9 of 12 points is "involved" in FT9 staging
 EDSS_STEPS: tuple[float, ...] = (0.0,) + tuple(np.arange(1.0, 10.01, 0.5).round(1))
@@ -29,7 +32,12 @@ def alsfrs_r_items():
 
 
 def _check_items(scores) -> np.ndarray:
-    arr = np.asarray(scores, dtype=object)
+    if isinstance(scores, (str, bytes, dict)) or scores is None:
+        raise chk.ArgumentTypeError(f"scores={scores!r} is not allowed: scores must be a sequence of 12 item scores.")
+    try:
+        arr = np.asarray(scores, dtype=object)
+    except ValueError:
+        raise ValueError(f"scores={scores!r} is not allowed: scores must be 12 item scores (a flat sequence).") from None
     if arr.shape != (N_ITEMS,):
         raise ValueError(f"scores={scores!r} is not allowed: scores must be 12 item scores (got shape {arr.shape}).")
     out = np.empty(N_ITEMS, dtype=int)

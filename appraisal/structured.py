@@ -41,7 +41,7 @@ _DOMAINS = {"RoB 2": ROB2_DOMAINS, "ROBINS-I": ROBINS_I_DOMAINS}
 
 
 def _table_name(name: str, kind: str) -> str:
-    if not isinstance(name, str) or not name:
+    if not isinstance(name, str) or not name.strip():
         raise TypeError(f"name={name!r} is not allowed: give a table name such as 'petrou2021_{kind}'.")
     return name if name.endswith(f"_{kind}") else f"{name}_{kind}"
 

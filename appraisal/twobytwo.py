@@ -40,15 +40,14 @@ __all__ = [
 ]
 
 
+#: largest arm size: counts_for_percentage tries every count 0..n (memory and time grow with n)
+MAX_ARM = 1_000_000
+#: largest subgroup total for consistent_splits, which tries every split and every count (quadratic in n_total)
+MAX_SPLIT_TOTAL = 500
+
+
 def _percent_value(name: str, printed: str) -> float:
-    if not isinstance(printed, str):
-        raise ValueError(f"{name}={printed!r} is not allowed: {name} must be the percentage as printed, e.g. '33%' or '34.7'.")
-    text = printed.strip().rstrip("%").strip()
-    try:
-        v = float(text)
-    except ValueError:
-        raise ValueError(f"{name}={printed!r} is not allowed: {name} must be a plain percentage such as '33%'.") from None
-    return chk.in_range(name, v, 0.0, 100.0)
+    return chk.printed_number(name, printed, percent=True)[0]
 
 
 def counts_for_percentage(printed: str, n: int) -> list[int]:
@@ -56,13 +55,13 @@ def counts_for_percentage(printed: str, n: int) -> list[int]:
 
     ``printed`` is the percentage as printed ("33%", "34.7"); the tolerance is half a
     unit in its last decimal place (:func:`appraisal.audit.rounding_tolerance`), so
-    "33%" accepts 32.5 ≤ 100k/n ≤ 33.5.
+    "33%" accepts 32.5 ≤ 100k/n ≤ 33.5. ``n`` is at most :data:`MAX_ARM` (1,000,000).
 
     >>> counts_for_percentage("33%", 95)
     [31]
     """
     value = _percent_value("printed", printed)
-    n = chk.integer("n", n, low=1)
+    n = chk.integer("n", n, low=1, high=MAX_ARM)
     tol = rounding_tolerance(printed.strip())
     k = np.arange(n + 1)
     ok = np.abs(100.0 * k / n - value) <= tol * (1 + 1e-9)
@@ -95,8 +94,8 @@ def odds_ratio_2x2(k1: int, n1: int, k2: int, n2: int, level: float = 0.95) -> O
     correction, and Fisher's exact test. A table with an empty cell gets 0.5 added to
     every cell (statsmodels' ``shift_zeros``) so the ratio stays finite.
     """
-    k1, n1 = chk.count_within("k1", k1, "n1", n1)
-    k2, n2 = chk.count_within("k2", k2, "n2", n2)
+    k1, n1 = chk.count_within("k1", k1, "n1", n1, max_total=MAX_ARM)
+    k2, n2 = chk.count_within("k2", k2, "n2", n2, max_total=MAX_ARM)
     level = chk.probability("level", level)
     cells = np.array([[k1, n1 - k1], [k2, n2 - k2]], dtype=float)
     table = Table2x2(cells, shift_zeros=True)
@@ -129,8 +128,10 @@ def two_arm_tables(printed1: str, n1: int, printed2: str, n2: int, level: float 
     p-values of :func:`odds_ratio_2x2`. Empty if no count fits (a GRIM-type
     inconsistency).
     """
-    n1 = chk.integer("n1", n1, low=1)
-    n2 = chk.integer("n2", n2, low=1)
+    _percent_value("printed1", printed1)
+    _percent_value("printed2", printed2)
+    n1 = chk.integer("n1", n1, low=1, high=MAX_ARM)
+    n2 = chk.integer("n2", n2, low=1, high=MAX_ARM)
     rows = [asdict(odds_ratio_2x2(a, n1, b, n2, level))
             for a in counts_for_percentage(printed1, n1) for b in counts_for_percentage(printed2, n2)]
     return pd.DataFrame(rows, columns=list(OddsRatio.__dataclass_fields__))
@@ -140,9 +141,11 @@ def consistent_splits(n_total: int, printed1: str, printed2: str, min_arm: int =
     """Every split of ``n_total`` into two arms, and counts, that reproduce both printed percentages.
 
     Use it when a report prints a subgroup's total size and the two percentages but not
-    the arm sizes. ``min_arm`` is the smallest arm size tried (≥ 1).
+    the arm sizes. ``min_arm`` is the smallest arm size tried (≥ 1). Every split and every
+    count is tried, so the work grows with the square of ``n_total``: it is limited to
+    :data:`MAX_SPLIT_TOTAL` (500, about two seconds).
     """
-    n_total = chk.integer("n_total", n_total, low=2)
+    n_total = chk.integer("n_total", n_total, low=2, high=MAX_SPLIT_TOTAL)
     min_arm = chk.integer("min_arm", min_arm, low=1, high=n_total // 2)
     _percent_value("printed1", printed1)
     _percent_value("printed2", printed2)
@@ -172,8 +175,8 @@ def interaction_test(a: OddsRatio, b: OddsRatio, level: float = 0.95) -> Interac
     SE the Woolf SE from statsmodels (``Table2x2.log_oddsratio_se``); p from the normal.
     A subgroup claim rests on this test, not on the subgroup's own p-value.
     """
-    if not isinstance(a, OddsRatio) or not isinstance(b, OddsRatio):
-        raise ValueError(f"a={a!r} is not allowed: a and b must both be OddsRatio results of odds_ratio_2x2().")
+    chk.instance("a", a, OddsRatio, "OddsRatio from odds_ratio_2x2()")
+    chk.instance("b", b, OddsRatio, "OddsRatio from odds_ratio_2x2()")
     level = chk.probability("level", level)
 
     def log_se(r: OddsRatio) -> float:
@@ -213,9 +216,8 @@ def compact(frame: pd.DataFrame, digits: int = 2) -> pd.DataFrame:
     One column "responders" ("31/95 vs 26/94"), one "odds ratio (95% CI)", the Wald
     and Fisher p-values; a ``source`` column, if present, is kept first.
     """
-    need = {"k1", "n1", "k2", "n2", "odds_ratio", "lower", "upper", "p_wald", "p_fisher"}
-    if not need <= set(getattr(frame, "columns", [])):
-        raise ValueError("frame is not allowed: frame must come from two_arm_tables() or consistent_splits().")
+    need = ["k1", "n1", "k2", "n2", "odds_ratio", "lower", "upper", "p_wald", "p_fisher"]
+    chk.frame("frame", frame, need, numeric=need)
     digits = chk.integer("digits", digits, low=0, high=6)
     out = pd.DataFrame({
         "responders (treated vs placebo)": [f"{int(r.k1)}/{int(r.n1)} vs {int(r.k2)}/{int(r.n2)}" for r in frame.itertuples()],

@@ -65,5 +65,5 @@ def test_ratio_consistency_mesems():
 
 
 def test_ratio_consistency_unknown_stem():
-    with pytest.raises(ValueError, match=r"quantity='nope' is not allowed"):
+    with pytest.raises(ValueError, match=r"stem='nope' is not allowed: table 'mesems2021_results' lacks the quantities"):
         au.ratio_consistency("mesems2021_results", "nope", "x")

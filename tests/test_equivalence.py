@@ -98,7 +98,7 @@ def test_other_bad_input():
         eq.p_for_ratio((0.94, 0.2), 1.0)
     with pytest.raises(ValueError, match=r"new_level=1.5 is not allowed"):
         eq.interval_at_level(EST, LO, HI, 1.5)
-    with pytest.raises(ValueError, match=r"printed='abc' is not allowed"):
+    with pytest.raises(ValueError, match=r"estimate='abc' is not allowed"):
         eq.p_range_under_rounding("abc", "0.58", "1.50")
     with pytest.raises(ValueError, match=r"n=3 is not allowed"):
         eq.compatibility_curve(EST, LO, HI, n=3)

@@ -151,9 +151,11 @@ def test_grade_level(start, changes, upgrade, expected):
     "args, pattern",
     [
         (("medium", [0]), r"start='medium' is not allowed: start must be one of 'high', 'low', 'no studies'"),
-        (("high", [-3]), r"changes\[0\]=-3 is not allowed"),
-        (("high", [0, 1]), r"changes\[1\]=1 is not allowed"),
-        (("high", [0], 3), r"upgrade=3 is not allowed"),
+        (("high", [-3, 0, 0, 0, 0]), r"changes\[0\]=-3 is not allowed"),
+        (("high", [0, 1, 0, 0, 0]), r"changes\[1\]=1 is not allowed"),
+        (("high", [0, 0, 0, 0, 0], 3), r"upgrade=3 is not allowed"),
+        (("high", [0]), r"changes=\[0\] is not allowed: changes must be a list of exactly 5 items"),
+        (("high", [0] * 7), r"changes=.* is not allowed: changes must be a list of exactly 5 items"),
     ],
 )
 def test_grade_level_refuses_bad_input(args, pattern):

@@ -86,7 +86,7 @@ def test_love_plot_draws_one_point_per_row(t1, cont):
 @pytest.mark.parametrize(
     "call, match",
     [
-        (lambda t1, c: M.rebuild_categorical("table"), r"table=str is not allowed"),
+        (lambda t1, c: M.rebuild_categorical("table"), r"table='table' is not allowed: table must be a pandas DataFrame"),
         (lambda t1, c: M.rebuild_categorical(t1.drop(columns="count")), r"lacks the columns \['count'\]"),
         (lambda t1, c: M.rebuild_categorical(t1.iloc[0:0]), r"has no rows"),
         (lambda t1, c: M.category_sums(t1.drop(columns="level")), r"lacks the columns \['level'\]"),

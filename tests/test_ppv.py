@@ -116,7 +116,7 @@ def test_bad_input_other_functions():
         P.odds_from_prior(1.0)
     with pytest.raises(ValueError, match=r"odds=-2 is not allowed"):
         P.ppv_ioannidis(-2)
-    with pytest.raises(ValueError, match=r"priors=.* is not allowed: every prior must be in \[0, 1\]"):
+    with pytest.raises(ValueError, match=r"priors=.* is not allowed: priors must be numbers ≤ 1"):
         P.ppv_curve([0.1, 1.2])
     with pytest.raises(ValueError, match=r"priors=.* is not allowed"):
         P.ppv_curve([])
@@ -175,7 +175,7 @@ def test_apply_ppv_matches_the_formulas():
 
 
 def test_claims_bad_input():
-    with pytest.raises(ValueError, match=r"prior=1.5 is not allowed"):
+    with pytest.raises(ValueError, match=r"priors=\[0.2, 1.5\] is not allowed"):
         C.apply_ppv([0.2, 1.5])
     with pytest.raises(ValueError, match=r"alpha=0 is not allowed"):
         C.headline_results(alpha=0)

@@ -102,7 +102,7 @@ def test_power_keeps_shape():
         ({"power": 1.0}, r"power=1.0 is not allowed"),
         ({"alpha": 0.0}, r"alpha=0.0 is not allowed"),
         ({"alpha": 0.6}, r"alpha=0.6 is not allowed"),
-        ({"sd_slope": -1.0}, r"sd_slope=-1.0 is not allowed: sd_slope must be in \(0, inf\)"),
+        ({"sd_slope": -1.0}, r"sd_slope=-1.0 is not allowed: sd_slope must be in \(0, 48\]"),
         ({"mean_decline": 0.0}, r"mean_decline=0.0 is not allowed"),
         ({"slowing": 0.0}, r"slowing=0.0 is not allowed: slowing must be in \(0, 1\]"),
         ({"slowing": 1.5}, r"slowing=1.5 is not allowed"),

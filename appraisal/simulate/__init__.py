@@ -11,6 +11,8 @@ import numpy as np
 
 from .. import _checks as chk
 
+__all__ = ["rng"]
+
 
 def rng(seed: int) -> np.random.Generator:
     """A NumPy generator from a whole-number seed (checked)."""

@@ -52,9 +52,7 @@ def round_to_steps(values) -> np.ndarray:
 
     Same steps as :func:`appraisal.scales.edss_round`, for arrays.
     """
-    arr = np.asarray(values, dtype=float)
-    if not np.all(np.isfinite(arr)) or np.any(arr < 0) or np.any(arr > 10):
-        raise ValueError(f"values={values!r} is not allowed: values must be finite and in [0, 10].")
+    arr = chk.array("values", values, low=0.0, high=10.0)
     return _STEPS[np.searchsorted(_MIDPOINTS, arr, side="right")]
 
 

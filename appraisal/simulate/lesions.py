@@ -67,11 +67,21 @@ __all__ = [
 ]
 
 
+#: upper limits of the model's parameters: far beyond any MRI series, and small enough that
+#: Poisson means stay representable (NumPy refuses means above about 10^18)
+MAX_RATIO, MAX_RATE, MAX_DISPERSION = 100.0, 10_000.0, 1_000.0
+#: simulated patients in one call (trials × patients per trial)
+MAX_PATIENTS = 20_000_000
+
+
 def check_params(ratio, rate, dispersion) -> tuple[float, float, float]:
-    """Check the model's parameters (see the module docstring) and return them as floats."""
-    ratio = chk.positive("ratio", ratio)
-    rate = chk.positive("rate", rate)
-    dispersion = chk.non_negative("dispersion", dispersion)
+    """Check the model's parameters (see the module docstring) and return them as floats.
+
+    ``ratio`` in (0, 100], ``rate`` in (0, 10 000], ``dispersion`` in [0, 1000].
+    """
+    ratio = chk.in_range("ratio", ratio, 0.0, MAX_RATIO, low_inclusive=False)
+    rate = chk.in_range("rate", rate, 0.0, MAX_RATE, low_inclusive=False)
+    dispersion = chk.in_range("dispersion", dispersion, 0.0, MAX_DISPERSION)
     return ratio, rate, dispersion
 
 
@@ -97,6 +107,8 @@ def simulate_trial(
     """
     n_msc, n_placebo = _groups(n_msc, n_placebo, high=1_000_000)
     n_trials = chk.integer("n_trials", n_trials, low=1, high=1_000_000)
+    chk.size_limit("n_trials × (n_msc + n_placebo)", n_trials * (n_msc + n_placebo), MAX_PATIENTS,
+                   "simulated patients in all; a few seconds of work")
     ratio, rate, dispersion = check_params(ratio, rate, dispersion)
     total = (n_msc + n_placebo) * n_trials
     if total > 20_000_000:

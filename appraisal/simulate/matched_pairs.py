@@ -102,7 +102,8 @@ def simulate_matched_pairs(
     times in months. ``slope_rounding = 0`` keeps estimated slopes unrounded;
     ``match_tol = 0`` matches to the nearest pool patient. ``treatment_effect`` is added
     to the treated patients' slopes during follow-up only (0 = no effect). See the module
-    docstring for the model.
+    docstring for the model. Sizes: ``n_pairs × n_studies`` ≤ 2,000,000 and
+    ``n_pairs × n_studies × pool_factor`` ≤ 10,000,000 (the reference pool).
     """
     n_pairs = chk.integer("n_pairs", n_pairs, low=2, high=100_000)
     n_studies = chk.integer("n_studies", n_studies, low=1, high=10_000)
@@ -123,6 +124,9 @@ def simulate_matched_pairs(
     treatment_effect = chk.in_range("treatment_effect", treatment_effect, -5.0, 5.0)
     if n_pairs * n_studies > 2_000_000:
         raise ValueError(f"n_studies={n_studies!r} is not allowed: n_pairs × n_studies must be at most 2,000,000.")
+    # the reference pool holds n_pairs × n_studies × pool_factor simulated patients (4 visits each)
+    chk.size_limit("n_pairs × n_studies × pool_factor", n_pairs * n_studies * pool_factor, 10_000_000,
+                   "simulated reference patients; about 10 s here at the limit")
     g = rng(seed)
     n_t = n_pairs * n_studies
     n_r = n_t * pool_factor
@@ -204,10 +208,12 @@ def failure_slopes_by_study(result: MatchedPairsResult) -> pd.DataFrame:
 
     One row per study: ``slope`` and ``se`` (``None`` where not estimable) and
     ``estimable`` (False when every pair had the same outcome or the outcomes were
-    perfectly separated), so that no NaN travels on unannounced.
+    perfectly separated), so that no NaN travels on unannounced. One logistic fit per
+    study: at most 1,000 studies (a few seconds).
     """
     if not isinstance(result, MatchedPairsResult):
         raise ValueError(f"result={type(result).__name__} is not allowed: result must be a MatchedPairsResult.")
+    chk.size_limit("result's n_studies", result.early.shape[0], 1_000, "one logistic fit per study")
     rows = []
     for i in range(result.early.shape[0]):
         sub = MatchedPairsResult(result.early[i:i + 1], result.final[i:i + 1], result.category[i:i + 1],

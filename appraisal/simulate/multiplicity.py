@@ -42,6 +42,14 @@ __all__ = [
 ]
 
 TESTS = ("t", "wilcoxon")
+#: most markers: the k × k correlation matrix of a negative rho is built in full
+MAX_MARKERS = 2_000
+#: most random numbers one simulation may draw (n_sims × n × k): about 2 s and 1 GiB here
+MAX_DRAWS = 20_000_000
+
+
+def _check_draws(n_sims: int, n: int, k: int) -> None:
+    chk.size_limit("n_sims × n × k", n_sims * n * k, MAX_DRAWS, "simulated studies × patients × markers")
 
 
 def min_correlation(k: int) -> float:
@@ -51,13 +59,13 @@ def min_correlation(k: int) -> float:
     (once) and ``1 − ρ`` (``k − 1`` times), so it is positive definite exactly
     when ``−1/(k − 1) < ρ < 1``. For ``k = 1`` the bound is −1.
     """
-    k = chk.integer("k", k, low=1)
+    k = chk.integer("k", k, low=1, high=MAX_MARKERS)
     return -1.0 if k == 1 else -1.0 / (k - 1)
 
 
 def check_correlation(k: int, rho: float) -> float:
     """Return ``rho`` if ``k`` markers can share it (positive definite), else raise ValueError."""
-    k = chk.integer("k", k, low=1)
+    k = chk.integer("k", k, low=1, high=MAX_MARKERS)
     rho = chk.number("rho", rho)
     low = min_correlation(k)
     if not (low < rho < 1.0):
@@ -85,6 +93,11 @@ def correlated_normals(size: tuple[int, ...], k: int, rho: float, generator: np.
     """
     rho = check_correlation(k, rho)
     k = int(k)
+    if not isinstance(size, tuple) or not size:
+        raise chk.ArgumentTypeError(f"size={size!r} is not allowed: size must be a non-empty tuple of whole numbers, e.g. (1000, 15).")
+    size = tuple(chk.integer(f"size[{i}]", s, low=1) for i, s in enumerate(size))
+    chk.size_limit("prod(size) × k", int(np.prod(size, dtype=object)) * k, MAX_DRAWS, "random numbers drawn")
+    chk.instance("generator", generator, np.random.Generator, "numpy.random.Generator")
     if rho >= 0:
         own = generator.standard_normal((*size, k))
         common = generator.standard_normal((*size, 1))
@@ -102,11 +115,16 @@ def one_sample_t_pvalues(x: np.ndarray, axis: int = 1) -> np.ndarray:
     matters inside a widget callback. ``tests/test_sim_multiplicity.py`` pins the two
     against each other.
     """
-    x = np.asarray(x, dtype=float)
+    x = chk.array("x", x, ndim=(1, 2, 3, 4), max_size=MAX_DRAWS)
+    axis = chk.integer("axis", axis, low=-x.ndim, high=x.ndim - 1)
     n = x.shape[axis]
     if n < 2:
         raise ValueError(f"x.shape[{axis}]={n} is not allowed: a t-test needs at least 2 values along axis {axis}.")
-    t = x.mean(axis=axis) / (x.std(axis=axis, ddof=1) / np.sqrt(n))
+    sd = x.std(axis=axis, ddof=1)
+    if np.any(sd == 0):
+        raise ValueError("x is not allowed: some samples along the axis are constant (SD 0), so their t statistic "
+                         "and p-value are undefined; a paired test needs differences that vary.")
+    t = x.mean(axis=axis) / (sd / np.sqrt(n))
     return 2.0 * stats.t.sf(np.abs(t), n - 1)
 
 
@@ -198,7 +216,9 @@ def simulate_prepost(n: int = 15, k: int = 10, rho: float = 0.0, n_sims: int = 2
     n : patients per study (≥ 3: a paired test needs at least two differences and a spread).
     k : markers per study (≥ 1).
     rho : common correlation between markers within a patient, in ``(−1/(k − 1), 1)``.
-    n_sims : number of simulated studies (1 … 200 000).
+    n_sims : number of simulated studies (1 … 200 000); ``n_sims × n × k`` is limited to
+        :data:`MAX_DRAWS` (20 000 000 random numbers, a few seconds) and ``k`` to
+        :data:`MAX_MARKERS` (2000).
     seed : seed for :func:`appraisal.simulate.rng`.
     time_correlation : correlation between a marker's baseline and follow-up values, in [0, 1).
     test : ``"t"`` (paired t-test, :func:`scipy.stats.ttest_rel`) or ``"wilcoxon"``
@@ -206,14 +226,15 @@ def simulate_prepost(n: int = 15, k: int = 10, rho: float = 0.0, n_sims: int = 2
     effect : true mean change of the FIRST marker, in standard deviations of the
         change (0 = the global null; other markers never change).
     """
-    n = chk.integer("n", n, low=3)
-    k = chk.integer("k", k, low=1)
+    n = chk.integer("n", n, low=3, high=100_000)
+    k = chk.integer("k", k, low=1, high=MAX_MARKERS)
     rho = check_correlation(k, rho)
     n_sims = chk.integer("n_sims", n_sims, low=1, high=200_000)
+    _check_draws(n_sims, n, k)
     seed = chk.seed("seed", seed)
     r = chk.in_range("time_correlation", time_correlation, 0.0, 1.0, high_inclusive=False)
     chk.one_of("test", test, TESTS)
-    effect = chk.number("effect", effect)
+    effect = chk.in_range("effect", effect, -20.0, 20.0)  # in SDs of the change: beyond 20 every test rejects
 
     g = rng(seed)
     before = correlated_normals((n_sims, n), k, rho, g)
@@ -240,10 +261,11 @@ def simulate_changes(n: int = 15, k: int = 10, rho: float = 0.0, n_sims: int = 2
     changes directly halves the random numbers, which keeps the widget fast; the
     p-values have the same distribution as those of :func:`simulate_prepost`.
     """
-    n = chk.integer("n", n, low=3)
-    k = chk.integer("k", k, low=1)
+    n = chk.integer("n", n, low=3, high=100_000)
+    k = chk.integer("k", k, low=1, high=MAX_MARKERS)
     rho = check_correlation(k, rho)
     n_sims = chk.integer("n_sims", n_sims, low=1, high=200_000)
+    _check_draws(n_sims, n, k)
     seed = chk.seed("seed", seed)
     change = correlated_normals((n_sims, n), k, rho, rng(seed))
     p = one_sample_t_pvalues(change, axis=1)

@@ -159,7 +159,7 @@ class SingleArmResult:
 
     def improvements(self, interval: int = 0) -> np.ndarray:
         """Defined improvements for one interval (0 = injection 1 → 2); ``"whole"`` for the whole period."""
-        if interval == "whole":
+        if isinstance(interval, str) and interval == "whole":
             return self.improvement_whole[self.defined]
         k = chk.integer("interval", interval, low=0, high=self.rate_after.shape[1] - 1)
         return self.improvement[self.defined, k]
@@ -239,10 +239,11 @@ def simulate_untreated(
     noise_sd = chk.non_negative("noise_sd", noise_sd)
     if not isinstance(round_scores, bool):
         raise ValueError(f"round_scores={round_scores!r} is not allowed: round_scores must be True or False.")
-    mean_decline = chk.positive("mean_decline", float(value("natural_history", "proact_mean_decline"))
-                                if mean_decline is None else mean_decline)
-    slope_sd = chk.non_negative("slope_sd", calibrated_slope_sd(noise_sd, round_scores=round_scores)
-                                if slope_sd is None else slope_sd)
+    # the scale spans 48 points: a monthly rate (or its SD) beyond that is not ALS as the ALSFRS-R measures it
+    mean_decline = chk.in_range("mean_decline", float(value("natural_history", "proact_mean_decline"))
+                                if mean_decline is None else mean_decline, 0.0, MAX_SCORE, low_inclusive=False)
+    slope_sd = chk.in_range("slope_sd", calibrated_slope_sd(noise_sd, round_scores=round_scores)
+                            if slope_sd is None else slope_sd, 0.0, MAX_SCORE)
     shape_exponent = chk.in_range("shape_exponent", shape_exponent, 0.2, 3.0)
     lo_int, hi_int = _pair("interval_months", interval_months, 0.0, 24.0, positive_low=True)
     n_intervals = chk.integer("n_intervals", n_intervals, low=1, high=6)
@@ -327,12 +328,14 @@ def trial_sized(result: SingleArmResult, n_patients: int, n_trials: int = 2000, 
     ``prob_at_least(k)``), and arrays over ``n_trials`` resampled trials of the responder
     count and of the mean improvement among patients with a defined improvement.
     """
+    chk.instance("result", result, SingleArmResult, "SingleArmResult from simulate_untreated()")
     n_patients = chk.integer("n_patients", n_patients, low=1, high=10_000)
     n_trials = chk.integer("n_trials", n_trials, low=1, high=100_000)
+    chk.size_limit("n_trials × n_patients", n_trials * n_patients, 20_000_000, "resampled patients")
     gen = make_rng(seed)
     if result.n_enrolled == 0:
         raise ValueError("result is not allowed: nobody was enrolled in this simulation (entry criteria too strict).")
-    if interval == "whole":
+    if isinstance(interval, str) and interval == "whole":
         imp_all = np.where(result.defined, result.improvement_whole, np.nan)
     else:
         k = chk.integer("interval", interval, low=0, high=result.rate_after.shape[1] - 1)

@@ -89,7 +89,7 @@ def _check(n_per_arm, median_days, shape, window_months, selection_hr, treatment
         treatment_hr=chk.in_range("treatment_hr", treatment_hr, 0.05, 20.0),
         min_followup_months=chk.in_range("min_followup_months", min_followup_months, 0.0, 600.0,
                                          low_inclusive=False),
-        accrual_months=chk.non_negative("accrual_months", accrual_months),
+        accrual_months=chk.in_range("accrual_months", accrual_months, 0.0, 600.0),
     )
 
 
@@ -254,6 +254,10 @@ def replicate_hr(
     d_t, d_r = (t_t <= end[0]).sum(1), (t_r <= end[1]).sum(1)
     pt_t, pt_r = np.minimum(t_t, end[0]).sum(1), np.minimum(t_r, end[1]).sum(1)
     ok = (d_t > 0) & (d_r > 0)
+    if not ok.any():
+        raise ValueError(f"min_followup_months={p['min_followup_months']:g} is not allowed with "
+                         f"accrual_months={p['accrual_months']:g} and median_days={p['median_days']:g}: no simulated "
+                         "study has a death in both arms, so no hazard ratio can be estimated; lengthen follow-up.")
     hr, se = _rate_ratio(d_t[ok], pt_t[ok], d_r[ok], pt_r[ok])
     z = stats.norm.isf(0.025)
     return pd.DataFrame({"hr": hr, "lower": hr * np.exp(-z * se), "upper": hr * np.exp(z * se),

@@ -222,6 +222,8 @@ def compact(table):
     need = {"item", "where", "printed", "recomputed", "verdict", "how"}
     if not isinstance(table, pd.DataFrame) or not need <= set(table.columns):
         raise ValueError(f"table={type(table).__name__} is not allowed: table must be the DataFrame returned by audit().")
+    if table.empty:
+        raise ValueError("table is not allowed: table has no rows; it must be the DataFrame returned by audit().")
     out = table[["item", "where", "printed", "verdict"]].copy()
     rec = []
     for r, how in zip(table["recomputed"], table["how"]):

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .. import _checks as chk
 from .. import data
 from ..audit import Check
 from ..twobytwo import (
@@ -157,6 +158,7 @@ def draw_forest(rows: pd.DataFrame, ax) -> None:
     """Odds ratios on a log axis; recomputed ones with intervals, published ones as open diamonds."""
     if not {"label", "odds_ratio", "lower", "upper", "kind"} <= set(getattr(rows, "columns", [])):
         raise ValueError("rows is not allowed: rows must be the DataFrame returned by forest_rows().")
+    chk.axes("ax", ax)
     y = list(range(len(rows)))[::-1]
     for yi, r in zip(y, rows.itertuples(index=False)):
         if r.kind == "published":

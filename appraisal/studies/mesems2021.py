@@ -27,15 +27,10 @@ _M, _U, _A = "mesems2021_results", "ms_uncontrolled_results", "ahsct_results"
 
 def rounding_band_of_centre(lower: str, upper: str) -> tuple[float, float]:
     """Range of the geometric centre √(L·U) when L and U may be anywhere within their printed rounding."""
-    from decimal import Decimal
-
-    def half(t: str) -> float:
-        return 0.5 * 10.0 ** Decimal(t).as_tuple().exponent
-
-    lo, hi = float(lower), float(upper)
-    if lo <= 0 or hi <= lo:
+    (lo, h_lo), (hi, h_hi) = chk.printed_number("lower", lower), chk.printed_number("upper", upper)
+    if lo - h_lo <= 0 or hi <= lo:
         raise ValueError(f"lower={lower!r} is not allowed: lower must be positive and below upper={upper!r}.")
-    return math.sqrt((lo - half(lower)) * (hi - half(upper))), math.sqrt((lo + half(lower)) * (hi + half(upper)))
+    return math.sqrt((lo - h_lo) * (hi - h_hi)), math.sqrt((lo + h_lo) * (hi + h_hi))
 
 
 def checks() -> list[Check]:
@@ -123,6 +118,8 @@ def crossover_design(ax, msc_first: int, placebo_first: int, crossover_week: flo
     are drawn with the same offsets after the crossover (hollow markers), an assumption
     the legend states.
     """
+    chk.axes("ax", ax)
+    scan_weeks = [chk.positive(f"scan_weeks[{i}]", s) for i, s in enumerate(chk.string_list("scan_weeks", scan_weeks))]
     msc_first = chk.integer("msc_first", msc_first, low=1)
     placebo_first = chk.integer("placebo_first", placebo_first, low=1)
     crossover_week = chk.positive("crossover_week", crossover_week)
@@ -166,6 +163,16 @@ def compatibility(ax, curve: pd.DataFrame, estimate: float, lower: float, upper:
     """Draw a p-value (compatibility) curve on a log ratio axis with the interval and marked ratios."""
     if not isinstance(curve, pd.DataFrame) or not {"ratio", "p"} <= set(curve.columns):
         raise ValueError("curve is not allowed: curve must be the DataFrame from equivalence.compatibility_curve().")
+    chk.axes("ax", ax)
+    chk.frame("curve", curve, ["ratio", "p"], numeric=["ratio", "p"])
+    if (curve["ratio"] <= 0).any():
+        raise ValueError("curve is not allowed: its ratios must be positive (a log axis).")
+    estimate = chk.positive("estimate", estimate)
+    lower, upper = chk.ordered_interval("lower", chk.in_range("lower", lower, 0.0, 1e6, low_inclusive=False),
+                                        "upper", chk.in_range("upper", upper, 0.0, 1e6, low_inclusive=False))
+    if not lower <= estimate <= upper:
+        raise ValueError(f"estimate={estimate!r} is not allowed: it must lie within [lower, upper] = [{lower}, {upper}].")
+    marks = [chk.positive(f"marks[{i}]", m) for i, m in enumerate(chk.string_list("marks", marks))]
     ax.plot(curve["ratio"], curve["p"], color="#1f77b4", lw=1.8)
     ax.hlines(0.05, lower, upper, color="#d62728", lw=4)
     ax.text(upper * 1.04, 0.05, "95% interval", color="#d62728", va="center", fontsize=8)
@@ -189,9 +196,12 @@ def compatibility(ax, curve: pd.DataFrame, estimate: float, lower: float, upper:
 
 def category_intervals(ax, table: pd.DataFrame, label_col: str = "study") -> None:
     """Percent improved / stable / worse with 95% intervals, one group of points per study."""
+    chk.text("label_col", label_col, empty=False)
     need = {label_col, "category", "percent", "ci_low_%", "ci_high_%"}
     if not isinstance(table, pd.DataFrame) or not need <= set(table.columns):
         raise ValueError(f"table is not allowed: table must have the columns {sorted(need)}.")
+    chk.axes("ax", ax)
+    chk.frame("table", table, sorted(need), numeric=["percent", "ci_low_%", "ci_high_%"])
     cats = ["improved", "stable", "worse"]
     groups = list(dict.fromkeys(table[label_col]))
     width = 0.8 / len(groups)

@@ -83,6 +83,8 @@ def draw_ladder(claims: pd.DataFrame, ax) -> None:
     need = {"claim_id", "claim", "rung", "result", "n"}
     if not need <= set(getattr(claims, "columns", [])):
         raise ValueError(f"claims is not allowed: it must be the DataFrame from load_claims() (columns {sorted(need)}).")
+    chk.frame("claims", claims, sorted(need))
+    chk.axes("ax", ax)
     y = np.arange(len(claims))[::-1]
     for yi, row in zip(y, claims.itertuples(index=False)):
         ax.plot([0, row.rung], [yi, yi], color="#cccccc", lw=1, zorder=1)
@@ -130,7 +132,7 @@ HEADLINES = [
 def headline_results(headlines: list[Headline] | None = None, alpha: float = 0.05) -> pd.DataFrame:
     """Each source's headline p (as printed and as a number) and whether it is below ``alpha``."""
     alpha = chk.probability("alpha", alpha)
-    headlines = HEADLINES if headlines is None else headlines
+    headlines = HEADLINES if headlines is None else chk.string_list("headlines", headlines, min_len=1)
     rows = []
     for h in headlines:
         if not isinstance(h, Headline):
@@ -149,7 +151,7 @@ def apply_ppv(priors, headlines: list[Headline] | None = None, alpha: float = 0.
     A significant headline gets :func:`appraisal.ppv.ppv` with its assumed power and bias;
     a non-significant one gets :func:`appraisal.ppv.probability_true_if_not_significant`.
     """
-    priors = [chk.in_range("prior", float(p) if isinstance(p, np.floating) else p, 0.0, 1.0) for p in list(np.ravel(priors))]
+    priors = list(chk.array("priors", priors, low=0.0, high=1.0).ravel())
     if not priors:
         raise ValueError("priors=[] is not allowed: give at least one prior in [0, 1].")
     base = headline_results(headlines, alpha)

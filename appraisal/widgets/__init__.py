@@ -125,6 +125,8 @@ _REGISTRY: dict[str, Callable[[], Explorer]] = {}
 
 def register(factory: Callable[[], Explorer]) -> Callable[[], Explorer]:
     """Decorator: record an explorer factory so benchmarks and tests find it."""
+    if not callable(factory) or not hasattr(factory, "__name__"):
+        raise chk.ArgumentTypeError(f"factory={factory!r} is not allowed: factory must be a function returning an Explorer.")
     _REGISTRY[f"{factory.__module__}.{factory.__name__}"] = factory
     return factory
 
@@ -136,8 +138,23 @@ def all_explorers() -> dict[str, Callable[[], Explorer]]:
     return dict(sorted(_REGISTRY.items()))
 
 
+def _explorer(explorer) -> Explorer:
+    return chk.instance("explorer", explorer, Explorer, "widgets.Explorer (call the factory, e.g. ppv_explorer())")
+
+
+def _presets(explorer: Explorer, presets) -> list[Preset]:
+    presets = explorer.presets if presets is None else presets
+    presets = chk.string_list("presets", presets)
+    for i, p in enumerate(presets):
+        chk.instance(f"presets[{i}]", p, Preset, "widgets.Preset")
+    if not presets:
+        raise ValueError(f"presets={presets!r} is not allowed: {explorer.name} needs at least one preset.")
+    return presets
+
+
 def defaults(explorer: Explorer) -> dict[str, Any]:
     """Parameters at the controls' starting values, plus the fixed ones."""
+    _explorer(explorer)
     return {**explorer.fixed, **{k: c.value for k, c in explorer.controls.items()}}
 
 
@@ -151,6 +168,7 @@ def _params(explorer: Explorer, overrides: dict[str, Any]) -> dict[str, Any]:
 
 def sample_params(explorer: Explorer, seed: int) -> dict[str, Any]:
     """Random control values (for benchmarks and property tests)."""
+    _explorer(explorer)
     rng = np.random.default_rng(chk.seed("seed", seed))
     return {**explorer.fixed, **{k: c.sample(rng) for k, c in explorer.controls.items()}}
 
@@ -163,6 +181,12 @@ def single_panel_margins(ax, left: float = 0.13, bottom: float = 0.2, right: flo
     panel with known labels does not need it. Multi-panel figures (the static views)
     keep their layout engine. Margins are figure fractions.
     """
+    chk.axes("ax", ax)
+    left, bottom = chk.in_range("left", left, 0.0, 1.0), chk.in_range("bottom", bottom, 0.0, 1.0)
+    right, top = chk.in_range("right", right, 0.0, 1.0), chk.in_range("top", top, 0.0, 1.0)
+    if not (left < right and bottom < top):
+        raise ValueError(f"left={left!r} is not allowed: margins need left < right={right!r} and "
+                         f"bottom={bottom!r} < top={top!r}.")
     fig = ax.figure
     if len(fig.axes) == 1:
         # No engine at all: with any engine, even a placeholder, savefig draws twice. The
@@ -185,6 +209,7 @@ def callback(explorer: Explorer, **params: Any) -> tuple[dict[str, Any], bytes |
     Returns the summary row and the PNG bytes (``None`` when the explorer has no
     drawing). The figure is closed afterwards.
     """
+    _explorer(explorer)
     result = explorer.compute(**_params(explorer, params))
     row = explorer.summarize(result)
     png = None
@@ -215,9 +240,16 @@ def _widget(name: str, spec):
 
 
 def build(explorer: Explorer):
-    """The live view: controls above, summary table and figure below (needs a kernel)."""
+    """The live view: controls above, summary table and figure below (needs a kernel).
+
+    Any exception raised while computing, summarizing or drawing a setting is shown as
+    a message inside the widget (the live view never shows a traceback); a refused
+    setting (``ValueError``) says which argument and what is allowed.
+    """
     import ipywidgets as w
     from IPython.display import display
+
+    _explorer(explorer)
 
     controls = {k: _widget(k, spec) for k, spec in explorer.controls.items()}
     out = w.Output()
@@ -225,14 +257,25 @@ def build(explorer: Explorer):
     def update(**params):
         with out:
             out.clear_output(wait=True)
+            fig = None
             try:
                 result = explorer.compute(**{**explorer.fixed, **params})
-            except ValueError as err:  # shown to the reader, not raised from a callback
+                row = explorer.summarize(result)
+                if explorer.draw is not None:
+                    fig = _figure(explorer, result)
+            except (ValueError, TypeError) as err:  # shown to the reader, not raised from a callback
+                if fig is not None:
+                    plt.close(fig)
                 print(f"These settings are not allowed: {err}")
                 return
-            display(pd.DataFrame([explorer.summarize(result)]).style.hide(axis="index").format(precision=3))
-            if explorer.draw is not None:
-                fig = _figure(explorer, result)
+            except Exception as err:  # noqa: BLE001 - a live view must never show a traceback
+                if fig is not None:
+                    plt.close(fig)
+                print(f"These settings could not be shown ({type(err).__name__}: {err}). "
+                      "Move a control back towards its default.")
+                return
+            display(pd.DataFrame([row]).style.hide(axis="index").format(precision=3))
+            if fig is not None:
                 display(fig)
                 plt.close(fig)
 
@@ -243,9 +286,7 @@ def build(explorer: Explorer):
 
 def static_table(explorer: Explorer, presets: list[Preset] | None = None) -> pd.DataFrame:
     """The summary row for each preset, as one table (for HTML and PDF readers)."""
-    presets = explorer.presets if presets is None else presets
-    if not presets:
-        raise ValueError(f"presets={presets!r} is not allowed: {explorer.name} needs at least one preset.")
+    presets = _presets(_explorer(explorer), presets)
     rows = []
     for p in presets:
         result = explorer.compute(**_params(explorer, p.params))
@@ -255,12 +296,12 @@ def static_table(explorer: Explorer, presets: list[Preset] | None = None) -> pd.
 
 def static_figure(explorer: Explorer, presets: list[Preset] | None = None, ncols: int = 2, sharey: bool = True):
     """One panel per preset, each drawn by ``explorer.draw`` and titled by the preset."""
-    presets = explorer.presets if presets is None else presets
+    _explorer(explorer)
     if explorer.draw is None:
         raise ValueError(f"explorer={explorer.name!r} is not allowed: it has no draw function for a figure.")
-    if not presets:
-        raise ValueError(f"presets={presets!r} is not allowed: {explorer.name} needs at least one preset.")
-    ncols = chk.integer("ncols", ncols, low=1)
+    presets = _presets(explorer, presets)
+    ncols = chk.integer("ncols", ncols, low=1, high=12)
+    sharey = chk.flag("sharey", sharey)
     ncols = min(ncols, len(presets))
     nrows = math.ceil(len(presets) / ncols)
     w, h = explorer.figsize

@@ -57,7 +57,7 @@ PRESETS = [
 def ppv_explorer() -> Explorer:
     """Prior, power, α and bias → probability that a 'significant' (or not) finding is real."""
     controls = {
-        "prior": Slider(0.0, 1.0, 0.01, 0.1, "prior probability it works"),
+        "prior": Slider(0.0, 0.99, 0.01, 0.1, "prior probability it works"),  # prior 1 with power 1: no non-significant result
         "power": Slider(0.15, 1.0, 0.05, 0.8, "power (1 − β)"),
         "alpha": Choice({"0.05": 0.05, "0.01": 0.01, "0.005": 0.005, "0.1": 0.1}, 0.05, "significance level α"),
         "bias": Slider(0.0, 0.8, 0.05, 0.1, "bias u (Ioannidis)"),
