@@ -219,3 +219,35 @@ def test_family_error_carries_the_pattern():
     assert len(f.pattern_by_markers) == 20
     # the pattern (one p < 0.01, the rest > 0.05) is one way of having exactly one p < 0.05
     assert f.alpha == 0.05 and f.pattern <= f.share_exactly_one
+
+
+def test_block_correlation_can_make_the_pattern_more_common_than_the_independent_formula():
+    # referee counterexample: 19 independent markers + 41 in one block with rho = 0.95, k = 60
+    s = sm.simulate_block_changes(n=15, k_independent=19, k_block=41, rho_block=0.95, n_sims=20000, seed=20240326)
+    assert s.k == 60 and s.pvalues.shape == (20000, 60)
+    share = s.one_below_rest_above(0.01, 0.05)
+    formula = mt.one_below_rest_above(60, 0.01, 0.05)
+    assert share > formula + 5 * s.share_se(share)          # clearly MORE common than independence says
+    assert share < mt.one_below_rest_above(20, 0.01, 0.05) + 4 * s.share_se(share)  # about 20 effective tests
+    # the independent part alone behaves like independent tests
+    ind = s.one_below_rest_above_by_markers(0.01, 0.05)[18]
+    assert abs(ind - mt.one_below_rest_above(19, 0.01, 0.05)) < 4 * s.share_se(ind)
+
+
+def test_block_changes_refuse_bad_input():
+    with pytest.raises(ValueError, match="rho"):
+        sm.simulate_block_changes(k_block=5, rho_block=1.0)
+    with pytest.raises(ValueError, match="k_block"):
+        sm.simulate_block_changes(k_block=0)
+
+
+def test_exaggeration_matches_statsmodels_power_and_inflates_effects():
+    from statsmodels.stats.power import TTestPower
+    e = sm.exaggeration(n=15, effect=0.5, alpha=0.05, n_sims=20000, seed=1)
+    exact = TTestPower().power(effect_size=0.5, nobs=15, alpha=0.05)
+    assert abs(e.power - exact) < 4 * np.sqrt(exact * (1 - exact) / 20000)
+    assert e.exaggeration > 1.3  # significant estimates overstate a half-SD change by about 40%
+    big = sm.exaggeration(n=200, effect=0.5, n_sims=4000, seed=2)
+    assert big.power > 0.99 and abs(big.exaggeration - 1) < 0.05
+    with pytest.raises(ValueError, match="effect"):
+        sm.exaggeration(effect=0)

@@ -48,7 +48,8 @@ def claims_ledger(name: str = TABLE) -> pd.DataFrame:
     rows = [
         (f"CSF TNF-α fell between month {month_a} and month {month_b}",
          f"one paired comparison in {n} patients, p printed as a bound",
-         "that the measured values differed between the two samples, if sampling and assay were stable; "
+         "that the measured values differed between the two samples, if sampling and assay were stable "
+         "and if it is not a chance finding among an unstated number of tests; "
          "not why they differed (no control group), and not by how much (no effect size)"),
         ("No other marker changed significantly",
          f"p printed as above {p_others:g} for every other marker",
