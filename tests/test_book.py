@@ -467,7 +467,7 @@ def test_no_serious_or_critical_accessibility_violations(visits):
 
 @pytest.mark.browser
 def test_status_page_lists_the_current_moderate_findings(visits, html_build):
-    """chapters/_a11y_moderate.md (included by the status page) names exactly the rules found now."""
+    """chapters/_a11y_moderate.inc (included by the status page) names exactly the rules found now."""
     results = {page: r["axe"] for page, r in visits.items()}
     now, listed = A11Y.listed_pairs(results), A11Y.read_listing()
     stale = f"run `python {Path('scripts') / 'a11y_audit.py'}` after `bash scripts/build` to regenerate it"
