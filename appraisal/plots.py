@@ -1,7 +1,8 @@
 """Shared helpers for the book's figures and tables.
 
 :func:`table` wraps a DataFrame so that it shows as an HTML table in the browser and a
-LaTeX table in the PDF (a bare DataFrame would fall back to plain text in the PDF).
+LaTeX table in the PDF (a bare DataFrame would fall back to plain text in the PDF); in
+the PDF a long table breaks across pages with its header repeated.
 :func:`style` sets one Matplotlib look for every chapter.
 """
 
@@ -135,18 +136,59 @@ class DisplayTable:
         rows = "".join("<tr>" + "".join(f"<td>{_html.escape(c)}</td>" for c in r) + "</tr>" for r in body)
         return f'<table class="table appraisal-table">{cap}<thead><tr>{th}</tr></thead><tbody>{rows}</tbody></table>'
 
+    #: the PDF's text width in characters of the table font (\\small, about 4.6 pt a character
+    #: on a 450 pt line) and the space between two columns (2 \\tabcolsep = 12 pt), in characters
+    LINE_CHARS, GAP_CHARS = 98.0, 2.6
+
+    def _column_weights(self, head: list[str], body: list[list[str]]) -> list[float]:
+        """Relative column widths for the PDF, as tabularx ``\\hsize`` factors (they sum to the
+        number of columns).
+
+        Every column first gets the width of its longest word plus one character (bold in
+        the header), so no word sticks out of its cell; the rest of the line goes to the columns in proportion
+        to how much longer their longest line is (capped at 40 characters).
+        """
+        n = len(head)
+        cells = [[r[j] for r in body] for j in range(n)]
+        least = [max([len(w) * 1.15 + 1 for w in head[j].split()] + [len(w) + 1 for c in cells[j] for w in c.split()] + [4.0])
+                 for j in range(n)]
+        want = [max(least[j], min(40.0, max([len(head[j]) * 1.15] + [len(c) for c in cells[j]]))) for j in range(n)]
+        room = self.LINE_CHARS - self.GAP_CHARS * n - sum(least)
+        extra = [w - m for w, m in zip(want, least)]
+        if room <= 0 or sum(extra) == 0:
+            width = least if room <= 0 else [m + room / n for m in least]
+        else:
+            share = min(1.0, room / sum(extra))
+            width = [m + e * share for m, e in zip(least, extra)]
+            spare = room - sum(e * share for e in extra)
+            width = [w + spare * w / sum(width) for w in width]
+        return [n * w / sum(width) for w in width]
+
     def _repr_latex_(self) -> str:
+        """An ``xltabular`` (a longtable with tabularx columns) as wide as the text.
+
+        It breaks across pages with its header row repeated on every page, so a long
+        table never runs past the bottom of a page, and its columns share
+        ``\\linewidth`` in proportion to their text, so a wide table never runs past the
+        margin. Needs ``\\usepackage{xltabular}`` in the LaTeX preamble (_config.yml).
+        """
         head, body = self._cells()
-        width = max(1, len(head))
-        cols = "".join(r">{\raggedright\arraybackslash}X" for _ in head)
-        lines = [r"\begin{center}\small", r"\begin{tabularx}{\linewidth}{" + cols + "}", r"\hline"]
-        lines.append(" & ".join(r"\textbf{" + _latex_escape(h) + "}" for h in head) + r" \\ \hline")
-        lines += [" & ".join(_latex_escape(c) for c in r) + r" \\" for r in body]
-        lines += [r"\hline", r"\end{tabularx}"]
+        n = max(1, len(head))
+        weights = self._column_weights(head, body) if head else [1.0]
+        cols = "".join(r">{\raggedright\arraybackslash\hsize=" + f"{w:.3f}" + r"\hsize\linewidth=\hsize}X"
+                       for w in weights)
+        header = " & ".join(r"\textbf{" + _latex_escape(h) + "}" for h in head) + r" \\"
+        lines = [r"\begingroup\small", r"\begin{xltabular}{\linewidth}{" + cols + "}"]
         if self.caption:
-            lines.append(r"\par\smallskip\emph{" + _latex_escape(self.caption) + "}")
-        lines.append(r"\end{center}")
-        del width
+            lines.append(r"\multicolumn{" + str(n) + r"}{@{}p{\linewidth}@{}}{\normalsize\emph{"
+                         + _latex_escape(self.caption) + r"}} \\[2pt]")
+        lines += [r"\hline", header, r"\hline", r"\endfirsthead"]
+        lines += [r"\multicolumn{" + str(n) + r"}{@{}l@{}}{\emph{(continued)}} \\", r"\hline", header,
+                  r"\hline", r"\endhead"]
+        lines += [r"\hline", r"\multicolumn{" + str(n) + r"}{@{}r@{}}{\emph{(continued on the next page)}} \\",
+                  r"\endfoot", r"\hline", r"\endlastfoot"]
+        lines += [" & ".join(_latex_escape(c) for c in r) + r" \\" for r in body]
+        lines += [r"\end{xltabular}", r"\endgroup"]
         return "\n".join(lines)
 
     def __repr__(self) -> str:

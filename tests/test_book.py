@@ -18,13 +18,19 @@ from __future__ import annotations
 import functools
 import html as _html
 import http.server
+import importlib.util
+import json
 import os
 import re
 import shutil
 import subprocess
 import sys
+import socket
+import tempfile
 import threading
+import time
 import unicodedata
+import urllib.request
 from pathlib import Path
 from urllib.parse import quote
 
@@ -48,6 +54,17 @@ NEEDS_NETWORK: dict[str, str] = {}
 
 #: text/plain reprs of ipywidgets that must never reach the PDF (see book_assets/sphinx/book_delivery.py)
 WIDGET_REPR = re.compile(r"\b(VBox|HBox|interactive|IntSlider|FloatSlider|Dropdown)\(children=|\bVBox\(|\binteractive\(")
+
+
+def _script(name: str):
+    """A module from scripts/ (the accessibility audit, the notebook executor)."""
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+A11Y = _script("a11y_audit")
 
 
 def _jb() -> str:
@@ -292,8 +309,22 @@ _PAGE_PROBE = """() => {
   const mjx = article.querySelectorAll('mjx-container').length;
   const rawTex = [...article.querySelectorAll('.math')].filter(e => !e.querySelector('mjx-container')).length;
   return {title: document.title, imgs, views: views.length, rendered, maths, mjx, rawTex,
+          tracks: sliderTracks(article),
           h1: (article.querySelector('h1') || {}).textContent || ''};
 }"""
+
+#: for every widget panel (a VBox of controls), the left edge of each slider's track
+_SLIDER_TRACKS = """function sliderTracks(root) {
+  return [...root.querySelectorAll('.widget-vbox')]
+    .filter(box => !box.parentElement.closest('.widget-vbox'))
+    .map(box => [...box.querySelectorAll(':scope > .widget-slider')]
+      .map(s => { const t = s.querySelector('.slider-container, .noUi-target');
+                  const r = t ? t.getBoundingClientRect() : null;
+                  return r && r.width > 0 ? Math.round(r.left * 10) / 10 : null; })
+      .filter(x => x !== null))
+    .filter(lefts => lefts.length > 1);
+}"""
+_PAGE_PROBE = _PAGE_PROBE.replace("() => {", "() => {\n  " + _SLIDER_TRACKS, 1)
 
 
 def _visit(browser, base: str, path: str, shot: Path | None = None) -> dict:
@@ -329,6 +360,7 @@ def _visit(browser, base: str, path: str, shot: Path | None = None) -> dict:
             pass
     page.wait_for_timeout(200)
     report.update(page.evaluate(_PAGE_PROBE))
+    report["axe"] = A11Y.run_axe(page)  # after the widgets and the book's a11y.js have run
     if shot is not None:  # JPEG: a full-page PNG of a long chapter costs seconds to encode
         page.screenshot(path=str(shot), full_page=True, type="jpeg", quality=75)
     ctx.close()
@@ -363,10 +395,11 @@ def test_every_image_has_loaded_and_has_alt_text(visits):
         for img in r["imgs"]:
             if not img["complete"] or img["width"] <= 0:
                 problems.append(f"{page}: image did not load: {img['src']}")
-            if img["inWidget"]:  # drawn by a saved widget's output: the static view above carries the alt text
+            name = Path(img["src"] or "").name if not (img["src"] or "").startswith("data:") else ""
+            if img["inWidget"] and not img["alt"]:  # a saved widget's figure: appraisal.widgets.build gives it alt text
+                problems.append(f"{page}: a widget's figure has no alt text (show it with widgets.figure_html)")
                 continue
-            name = Path(img["src"] or "").name
-            if not img["alt"] or img["alt"].endswith(name) or img["alt"].endswith((".png", ".jpg", ".svg")):
+            if not img["alt"] or (name and img["alt"].endswith(name)) or img["alt"].endswith((".png", ".jpg", ".svg")):
                 problems.append(f"{page}: image without real alt text (alt={img['alt']!r}): {img['src']} "
                                 "-- set cell metadata mystnb.image.alt")
     assert not problems, "\n".join(problems)
@@ -420,6 +453,155 @@ def test_widget_static_and_saved_views_are_visible(browser, server, visits, html
         first_view = html.index("application/vnd.jupyter.widget-view+json")
         before = html[:first_view]
         assert "<table" in before and "<img" in before, f"{page}: no static view (table and figure) before the widget"
+
+
+@pytest.mark.browser
+def test_no_serious_or_critical_accessibility_violations(visits):
+    """axe-core (vendored) over every page: WCAG 2.1 A/AA rules, nothing serious or critical."""
+    results = {page: r["axe"] for page, r in visits.items()}
+    found = A11Y.blocking(results)
+    counts = A11Y.counts(results)
+    print(f"\naxe-core {A11Y.axe_version()} over {len(results)} pages: {json.dumps(counts, sort_keys=True)}")
+    assert not found, "serious/critical accessibility violations (axe-core):\n" + "\n".join(found)
+
+
+@pytest.mark.browser
+def test_status_page_lists_the_current_moderate_findings(visits, html_build):
+    """chapters/_a11y_moderate.inc (included by the status page) names exactly the rules found now."""
+    results = {page: r["axe"] for page, r in visits.items()}
+    now, listed = A11Y.listed_pairs(results), A11Y.read_listing()
+    stale = f"run `python {Path('scripts') / 'a11y_audit.py'}` after `bash scripts/build` to regenerate it"
+    assert not now - listed, f"moderate/minor findings not listed on the status page: {sorted(now - listed)}; {stale}"
+    assert not listed - now, f"the status page lists findings that are gone: {sorted(listed - now)}; {stale}"
+    assert "axe-core" in _main_content(_page_html(html_build, "chapters/status")), "status page does not include the list"
+
+
+@pytest.mark.browser
+def test_explorer_slider_tracks_line_up(visits):
+    """Every control of one explorer has the same label width, so the slider tracks start together."""
+    problems = []
+    for page, r in visits.items():
+        for lefts in r["tracks"]:
+            if max(lefts) - min(lefts) > 1.5:
+                problems.append(f"{page}: slider tracks start at {sorted(set(lefts))} px")
+    assert not problems, "\n".join(problems)
+
+
+# --------------------------------------------------------------------------------------
+# The stored notebooks opened in JupyterLab, as a student opens them
+# --------------------------------------------------------------------------------------
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _widget_notebooks() -> list[Path]:
+    return [p for p in sorted((ROOT / "chapters").glob("*.ipynb")) if "widget-view+json" in p.read_text()]
+
+
+@pytest.fixture(scope="module")
+def jupyterlab(tmp_path_factory):
+    """JupyterLab on 127.0.0.1 over a copy of the notebooks (trusted, as after a student's own run).
+
+    Private settings, data and workspace folders: nothing of the user's is read or written;
+    notebooks render fully (no windowing) and JupyterLab fetches no news.
+    """
+    if shutil.which("jupyter-lab", path=str(Path(sys.executable).parent)) is None and shutil.which("jupyter-lab") is None:
+        _missing("jupyter-lab", "pip install -r requirements.txt")
+    base = tmp_path_factory.mktemp("lab")
+    root, data, settings, work = (base / d for d in ("notebooks", "data", "settings", "workspaces"))
+    for d in (root, data, settings / "@jupyterlab" / "notebook-extension", settings / "@jupyterlab" / "apputils-extension",
+              work):
+        d.mkdir(parents=True)
+    (settings / "@jupyterlab" / "notebook-extension" / "tracker.jupyterlab-settings").write_text(
+        json.dumps({"windowingMode": "none"}))
+    (settings / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings").write_text(
+        json.dumps({"fetchNews": "false", "checkForUpdates": False}))
+    for nb in _widget_notebooks():
+        shutil.copy(nb, root / nb.name)
+    env = {**os.environ, "JUPYTER_DATA_DIR": str(data), "JUPYTERLAB_SETTINGS_DIR": str(settings),
+           "JUPYTERLAB_WORKSPACES_DIR": str(work), "JUPYTER_RUNTIME_DIR": str(base / "runtime")}
+    # trusted: a student's own notebook after a run (an untrusted one shows the text note, not the panel)
+    subprocess.run([sys.executable, "-m", "jupyter", "trust", *map(str, root.glob("*.ipynb"))], env=env,
+                   check=True, capture_output=True, timeout=60)
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}", "--allow-root",
+         "--ServerApp.token=", "--ServerApp.password=", "--ServerApp.disable_check_xsrf=True",
+         f"--ServerApp.root_dir={root}", "--LabApp.extension_manager=readonly", "--LabApp.news_url="],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.time() + 60
+        while True:
+            try:
+                urllib.request.urlopen(f"{url}/api/status", timeout=2)
+                break
+            except Exception:  # noqa: BLE001 - not up yet
+                if time.time() > deadline or proc.poll() is not None:
+                    pytest.fail("JupyterLab did not start within 60 s")
+                time.sleep(0.5)
+        yield url, root
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+_LAB_PROBE = """() => {
+  const text = document.body.innerText;
+  const panels = [...document.querySelectorAll('.jp-OutputArea-output .widget-vbox')]
+      .filter(b => !b.parentElement.closest('.widget-vbox'));
+  return {missing: text.includes('model not found'), panels: panels.length,
+          tracks: panels.map(box => [...box.querySelectorAll(':scope > .widget-slider')].map(s => {
+              const t = s.querySelector('.slider-container, .noUi-target');
+              const r = t ? t.getBoundingClientRect() : null;
+              return r && r.width > 0 ? Math.round(r.left * 10) / 10 : null;}).filter(x => x !== null))
+            .filter(l => l.length > 1)};
+}"""
+
+
+@pytest.mark.browser
+def test_stored_notebooks_open_in_jupyterlab_without_widget_errors(browser, jupyterlab):
+    """Each stored notebook with a widget panel opens in JupyterLab with its panels drawn from the
+    saved widget state: no "widget model not found", and the slider tracks of a panel line up."""
+    url, root = jupyterlab
+    problems = []
+    for nb in sorted(root.glob("*.ipynb")):
+        views = nb.read_text().count('"application/vnd.jupyter.widget-view+json"')
+        ctx = browser.new_context(viewport={"width": 1300, "height": 900})
+        page = ctx.new_page()
+        logs = []
+        page.on("console", lambda m: logs.append(m.text))
+        page.on("pageerror", lambda e: logs.append(str(e)))
+        page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(url) else r.abort())
+        page.goto(f"{url}/lab/tree/{nb.name}?reset", wait_until="load")
+        state = {"missing": False, "panels": 0, "tracks": []}
+        try:
+            page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60000)
+            deadline = time.time() + 30
+            while time.time() < deadline:
+                state = page.evaluate(_LAB_PROBE)
+                if state["missing"] or state["panels"] >= 1 and not any("model not found" in x for x in logs):
+                    page.wait_for_timeout(1500)  # let every panel of the notebook finish
+                    state = page.evaluate(_LAB_PROBE)
+                    break
+                page.wait_for_timeout(500)
+        finally:
+            ctx.close()
+        errors = [x for x in logs if "model not found" in x]
+        if errors or state["missing"]:
+            problems.append(f"{nb.name}: widget model not found ({len(errors)} console errors)")
+        elif views and state["panels"] == 0:
+            problems.append(f"{nb.name}: {views} saved widget views, no panel drawn in JupyterLab")
+        for lefts in state["tracks"]:
+            if max(lefts) - min(lefts) > 1.5:
+                problems.append(f"{nb.name}: slider tracks start at {sorted(set(lefts))} px")
+    assert not problems, "\n".join(problems)
 
 
 @pytest.mark.browser
@@ -484,3 +666,129 @@ def test_pdf_shows_no_widget_repr_or_raw_html(pdf_text):
     assert m is None, "a widget's text repr reached the PDF: " + pdf_text[m.start():m.start() + 120]
     for junk in ("<table", "<div", "\\begin{", "\\textbf{", "<IPython.core", "<Figure size"):
         assert junk not in pdf_text, f"{junk!r} printed in the PDF"
+
+
+# --------------------------------------------------------------------------------------
+# PDF: nothing runs off a page (tables break across pages, every page keeps its footer)
+# --------------------------------------------------------------------------------------
+
+def _pdf_words(pdf: Path) -> list[dict]:
+    """Every page of the PDF: its size and its words with their boxes (pdftotext -bbox).
+
+    pdftotext drops characters that lie outside the page, so text printed past the
+    bottom of a page is missing here.
+    """
+    xml = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    pages = []
+    for w, h, body in re.findall(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', xml, re.S):
+        words = [{"x0": float(a), "y0": float(b), "x1": float(c), "y1": float(d), "text": _html.unescape(t)}
+                 for a, b, c, d, t in re.findall(
+                     r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>', body)]
+        pages.append({"width": float(w), "height": float(h), "words": words})
+    return pages
+
+
+def _footer_line(pages: list[dict]) -> float:
+    """The top of the footer line: the lowest text line that most pages share."""
+    lows = [round(max(w["y0"] for w in p["words"])) for p in pages if p["words"]]
+    return float(max(set(lows), key=lows.count))
+
+
+def _tokens(text: str) -> list[str]:
+    text = _norm(text).replace("\u2212", "-")
+    return re.findall(r"\w+", text)
+
+
+def _html_tables(html: str) -> list[list[str]]:
+    """The cell texts of the last row of every table in a page's article (no scripts, no widget state)."""
+    body = re.sub(r"<script\b.*?</script>", "", _main_content(html), flags=re.S)
+    rows = []
+    for table in re.findall(r"<table\b.*?</table>", body, re.S):
+        trs = re.findall(r"<tr\b.*?</tr>", table, re.S)
+        if trs:
+            cells = re.findall(r"<t[dh]\b[^>]*>(.*?)</t[dh]>", trs[-1], re.S)
+            rows.append([_html.unescape(re.sub(r"<[^>]+>", " ", c)) for c in cells])
+    return rows
+
+
+def _with_hyphenated(words: list[dict]) -> list[dict]:
+    """The words plus, for a word hyphenated at a line end ("regres-"), it joined with each word
+    that starts the next line of the same table cell ("sion")."""
+    extra = []
+    for w in words:
+        if len(w["text"]) > 2 and w["text"].endswith("-") and w["text"][-2].isalpha():
+            for v in words:
+                if 4 < v["y0"] - w["y0"] < 16 and w["x0"] - 300 < v["x0"] <= w["x0"] + 1:
+                    extra.append({**v, "text": w["text"][:-1] + v["text"]})
+    return words + extra
+
+
+def _row_on_a_page(tokens: list[str], pages: list[dict], footer: float) -> tuple[int, str] | None:
+    """(page number, where) of a page whose text area holds every token within a row's height."""
+    need = set(tokens)
+    for n, page in enumerate(pages, start=1):
+        at: dict[str, list[dict]] = {}
+        for w in _with_hyphenated(page["words"]):
+            for t in _tokens(w["text"]):
+                if t in need:
+                    at.setdefault(t, []).append(w)
+        if set(at) != need:
+            continue
+        anchor = min(need, key=lambda t: len(at[t]))
+        for a in at[anchor]:
+            near = [[w for w in at[t] if abs(w["y0"] - a["y0"]) <= 150] for t in need]
+            if all(near):
+                worst = max((min(ws, key=lambda w: abs(w["y0"] - a["y0"])) for ws in near), key=lambda w: w["y1"])
+                inside = worst["y1"] <= footer - 2 and all(
+                    0 <= w["x0"] and w["x1"] <= page["width"] for ws in near for w in ws)
+                return n, "inside" if inside else f"outside the text area ({worst['text']!r} ends at y={worst['y1']})"
+    return None
+
+
+@pytest.mark.pdf
+def test_pdf_log_has_no_overfull_vbox(pdf_build):
+    """TeX reports no box taller than the page (e.g. a table that cannot break)."""
+    log = pdf_build.with_suffix(".log").read_text(errors="replace")
+    found = [ln for ln in log.splitlines() if ln.startswith("Overfull \\vbox")]
+    assert not found, f"{len(found)} overfull vbox(es) in the PDF build: {found[:5]}"
+
+
+@pytest.mark.pdf
+def test_pdf_every_table_ends_on_a_page(pdf_build, html_build):
+    """The last row of every table of the book is printed inside a page's text area."""
+    pages = _pdf_words(pdf_build)
+    footer = _footer_line(pages)
+    problems, checked = [], 0
+    for page in _toc_pages():
+        for cells in _html_tables(_page_html(html_build, page)):
+            tokens = _tokens(" ".join(cells))
+            if not tokens:
+                continue
+            checked += 1
+            found = _row_on_a_page(tokens, pages, footer)
+            if found is None:
+                problems.append(f"{page}: last row {cells} not found on any PDF page")
+            elif found[1] != "inside":
+                problems.append(f"{page}: last row {cells} on PDF page {found[0]} {found[1]}")
+    assert checked, "no tables found in the HTML"
+    assert not problems, f"{len(problems)} of {checked} tables:\n" + "\n".join(problems)
+
+
+@pytest.mark.pdf
+def test_pdf_every_page_keeps_its_footer(pdf_build):
+    """Every page after the title page has its footer line (with a page number) and nothing below it."""
+    pages = _pdf_words(pdf_build)
+    footer = _footer_line(pages)
+    number = re.compile(r"^(\d+|[ivxlc]+)$")
+    problems = []
+    for n, page in enumerate(pages[1:], start=2):
+        if not page["words"]:
+            continue
+        foot = [w for w in page["words"] if abs(w["y0"] - footer) <= 1.5]
+        below = [w["text"] for w in page["words"] if w["y0"] > footer + 1.5]
+        crowding = [w["text"] for w in page["words"] if w not in foot and w["y1"] > footer - 4]
+        if not any(number.match(w["text"]) for w in foot):
+            problems.append(f"page {n}: no footer with a page number at y={footer}")
+        if below or crowding:
+            problems.append(f"page {n}: text below or on the footer line: {(below + crowding)[:8]}")
+    assert not problems, "\n".join(problems[:20])

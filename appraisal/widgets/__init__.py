@@ -48,6 +48,9 @@ __all__ = [
     "defaults",
     "callback",
     "build",
+    "label_width",
+    "describe",
+    "figure_html",
     "static_table",
     "static_figure",
     "sample_params",
@@ -118,6 +121,7 @@ class Explorer:
     presets: list[Preset] = field(default_factory=list)
     fixed: dict[str, Any] = field(default_factory=dict)
     figsize: tuple[float, float] = (6.0, 3.6)
+    describe: Callable[[Any], str] | None = None  # one sentence: what the figure shows (alt text)
 
 
 _REGISTRY: dict[str, Callable[[], Explorer]] = {}
@@ -222,21 +226,73 @@ def callback(explorer: Explorer, **params: Any) -> tuple[dict[str, Any], bytes |
     return row, png
 
 
-def _widget(name: str, spec):
+#: the widest label column an explorer gets (longer labels are cut with an ellipsis; the
+#: full label stays the control's tooltip and accessible name)
+MAX_LABEL_CH = 48
+
+
+def label_width(explorer: Explorer) -> str:
+    """One CSS width for every control label of an explorer, from its longest label.
+
+    ipywidgets sizes each label to its own text by default (``description_width:
+    initial``), so each slider's track starts where its own label ends and the tracks of
+    one explorer do not line up. With one width (in ``ch``, the width of a digit, plus
+    one for the colon) they start at the same place.
+    """
+    longest = max((len(c.label) for c in explorer.controls.values()), default=0)
+    return f"{min(longest + 2, MAX_LABEL_CH)}ch"
+
+
+def _widget(name: str, spec, description_width: str = "initial"):
     import ipywidgets as w
 
-    style = {"description_width": "initial"}
-    layout = w.Layout(width="95%")
+    style = {"description_width": description_width}
+    common = dict(description=spec.label, tooltip=spec.label, style=style, layout=w.Layout(width="95%"))
     if isinstance(spec, Slider):
         decimals = max(0, -int(math.floor(math.log10(spec.step)))) if spec.step < 1 else 0
-        return w.FloatSlider(value=spec.value, min=spec.min, max=spec.max, step=spec.step, description=spec.label,
-                             readout_format=f".{decimals}f", continuous_update=False, style=style, layout=layout)
+        return w.FloatSlider(value=spec.value, min=spec.min, max=spec.max, step=spec.step,
+                             readout_format=f".{decimals}f", continuous_update=False, **common)
     if isinstance(spec, IntSlider):
-        return w.IntSlider(value=spec.value, min=spec.min, max=spec.max, step=spec.step, description=spec.label,
-                           continuous_update=False, style=style, layout=layout)
+        return w.IntSlider(value=spec.value, min=spec.min, max=spec.max, step=spec.step, continuous_update=False,
+                           **common)
     if isinstance(spec, Choice):
-        return w.Dropdown(options=list(spec.options.items()), value=spec.value, description=spec.label, style=style)
+        common["layout"] = w.Layout(width="auto", max_width="95%")
+        return w.Dropdown(options=list(spec.options.items()), value=spec.value, **common)
     raise ValueError(f"controls[{name!r}]={spec!r} is not allowed: use Slider, IntSlider or Choice.")
+
+
+def _number(v: Any) -> str:
+    if isinstance(v, float):
+        return f"{v:.3g}"
+    return str(v)
+
+
+def describe(explorer: Explorer, result: Any, params: dict[str, Any] | None = None) -> str:
+    """The alt text of a live figure: what it shows, in words and the numbers behind it.
+
+    An explorer's own ``describe(result)`` sentence comes first when it has one; then the
+    summary row (the same numbers as the table above the figure) and the settings.
+    """
+    parts = [explorer.title.rstrip(".") + "."]
+    if explorer.describe is not None:
+        parts.append(explorer.describe(result).strip())
+    row = explorer.summarize(result)
+    parts.append("Result: " + "; ".join(f"{k} {_number(v)}" for k, v in row.items()) + ".")
+    if params:
+        labels = {k: c.label for k, c in explorer.controls.items()}
+        shown = [f"{labels[k]} {_number(v)}" for k, v in params.items() if k in labels]
+        if shown:
+            parts.append("Settings: " + "; ".join(shown) + ".")
+    return " ".join(parts)
+
+
+def figure_html(png: bytes, alt: str) -> str:
+    """An ``<img>`` with alt text for a PNG (a bare image output has no alt text)."""
+    import base64
+    import html as _html
+
+    data = base64.b64encode(png).decode("ascii")
+    return f'<img src="data:image/png;base64,{data}" alt="{_html.escape(alt, quote=True)}" style="max-width:100%">'
 
 
 def build(explorer: Explorer):
@@ -244,14 +300,17 @@ def build(explorer: Explorer):
 
     Any exception raised while computing, summarizing or drawing a setting is shown as
     a message inside the widget (the live view never shows a traceback); a refused
-    setting (``ValueError``) says which argument and what is allowed.
+    setting (``ValueError``) says which argument and what is allowed. Every control's
+    label has the same width (:func:`label_width`), so the slider tracks line up; the
+    figure is shown as an image with alt text (:func:`describe`).
     """
     import ipywidgets as w
     from IPython.display import display
 
     _explorer(explorer)
 
-    controls = {k: _widget(k, spec) for k, spec in explorer.controls.items()}
+    width = label_width(explorer)
+    controls = {k: _widget(k, spec, width) for k, spec in explorer.controls.items()}
     out = w.Output()
 
     def update(**params):
@@ -276,8 +335,11 @@ def build(explorer: Explorer):
                 return
             display(pd.DataFrame([row]).style.hide(axis="index").format(precision=3))
             if fig is not None:
-                display(fig)
+                buf = io.BytesIO()
+                fig.savefig(buf, format="png", dpi=100)
                 plt.close(fig)
+                alt = describe(explorer, result, params)
+                display({"text/html": figure_html(buf.getvalue(), alt), "text/plain": alt}, raw=True)
 
     # interactive_output calls ``update`` now and on every change; ``update`` draws into ``out``
     w.interactive_output(update, controls)

@@ -27,11 +27,19 @@ def _summary(r) -> dict:
 def _draw(r, ax) -> None:
     names = list(r.domains)
     scores = [r.domains[n] for n in names]
-    colours = ["#c0392b" if s < DOMAIN_THRESHOLD else "#2e86c1" for s in scores]
-    ax.barh(names, scores, color=colours)
+    low = [s < DOMAIN_THRESHOLD for s in scores]
+    # colour is not the only carrier: a domain below the threshold is also hatched and labelled
+    bars = ax.barh(names, scores, color=["#c0392b" if b else "#2e86c1" for b in low])
+    for bar, b, s in zip(bars, low, scores):
+        if b:
+            bar.set_hatch("///")
+            bar.set_edgecolor("white")
+        ax.text(min(s, 11.6) + 0.15 if s < 11 else s - 0.25, bar.get_y() + bar.get_height() / 2,
+                f"{s}" + (" (below)" if b else ""), va="center", ha="left" if s < 11 else "right", fontsize=8,
+                color="black" if s < 11 else "white")
     ax.axvline(DOMAIN_THRESHOLD - 0.5, color="k", ls="--", lw=1)
     ax.set_xlim(0, 12)
-    ax.set_xlabel("domain score (points of 12); red: below 9")
+    ax.set_xlabel(f"domain score (points of 12); hatched red: below {DOMAIN_THRESHOLD}")
     ax.set_ylim(len(names) - 0.5, -0.5)  # first domain on top (set, not toggled: safe with shared axes)
     ax.set_title(f"ALSFRS-R {r.total}/48, FT9 stage {r.stage}", fontsize=10)
     single_panel_margins(ax, left=0.2, right=0.97, bottom=0.17, top=0.9)

@@ -11,11 +11,16 @@ widget-view output plus a ``text/plain`` repr such as ``VBox(children=(HTML(...`
   note under every widget saying so, with a link to "Running it live".
 
 Tables in the PDF: ``appraisal.plots.table`` gives every table a ``text/latex`` repr
-(a ``tabularx``), but myst-nb renders any ``text/latex`` output as a *math* block, which
+(an ``xltabular``: a longtable with tabularx columns, so it breaks across pages), but
+myst-nb renders any ``text/latex`` output as a *math* block, which
 breaks xelatex ("Missing $ inserted") or, with ``text/latex`` switched off, prints the
 table as wrapped plain text. Here a ``text/latex`` output that is a table (it begins a
 ``center``/``tabular*``/``table`` environment) is passed to LaTeX as it is; real math
 stays math.
+
+Hidden outputs on paper: an output hidden behind a "Show output" button in HTML (tag
+``hide-output``/``hide-cell``) is printed in the PDF, which has no button (sphinx-jupyterbook-latex
+would drop it).
 
 Two small fixes of the HTML theme stack (Jupyter Book 1.0.4, sphinx-book-theme 1.x):
 
@@ -24,6 +29,10 @@ Two small fixes of the HTML theme stack (Jupyter Book 1.0.4, sphinx-book-theme 1
   already been declared". Duplicate scripts are dropped from each page.
 * pydata-sphinx-theme logs "Got invalid theme mode" on every first visit because no
   default colour mode is set; the book sets ``light`` (the figures are drawn on white).
+
+Accessibility: every page loads ``a11y.js`` and ``a11y.css`` (book_assets/web/): small fixes
+of the theme's buttons, the bibliography list, the saved widget sliders and the link contrast
+on tinted boxes that axe-core finds (WCAG 2.1 AA; scripts/a11y_audit.py, tests/test_book.py).
 
 Loaded through ``sphinx.local_extensions`` in ``_config.yml``. Tests: tests/test_book.py
 (the PDF must not contain a widget repr; every widget page links to running_live).
@@ -72,7 +81,8 @@ class WidgetReprForPaper(SphinxPostTransform):
                 node.replace_self(para)
 
 
-TABLE_LATEX = re.compile(r"^\s*(\\begin\{(center|tabular|tabularx|tabulary|longtable|table)\}|\\small)")
+TABLE_LATEX = re.compile(r"^\s*(\\begin\{(center|tabular|tabularx|tabulary|longtable|xltabular|table)\}|\\small|"
+                         r"\\begingroup\\small\s*\\begin\{xltabular\})")
 
 
 class LatexTablesAsLatex(SphinxPostTransform):
@@ -85,6 +95,28 @@ class LatexTablesAsLatex(SphinxPostTransform):
         for node in list(self.document.findall(nodes.math_block)):
             if "text_latex" in node.get("classes", []) and TABLE_LATEX.match(node.astext()):
                 node.replace_self(nodes.raw("", node.astext(), format="latex"))
+
+
+class HiddenOutputsOnPaper(SphinxPostTransform):
+    """LaTeX: an output hidden behind "Show output" in HTML is printed in the PDF.
+
+    sphinx-jupyterbook-latex drops every output of a cell tagged ``hide-output`` (and the
+    whole of a ``hide-cell``) from the PDF, so a table the web reader opens with a click
+    is simply missing on paper. Here such a cell keeps its output (its code stays hidden,
+    as for ``hide-input``). Runs before that transform (priority 400).
+    """
+
+    default_priority = 350
+    formats = ("latex",)
+
+    def run(self, **kwargs) -> None:
+        for node in list(self.document.findall(nodes.container)):
+            classes = node.get("classes", [])
+            for tag in ("tag_hide-output", "tag_hide-cell"):
+                if tag in classes:
+                    classes.remove(tag)
+                    if "tag_hide-input" not in classes:
+                        classes.append("tag_hide-input")
 
 
 class WidgetLiveNote(SphinxPostTransform):
@@ -130,5 +162,8 @@ def setup(app):
     app.add_post_transform(WidgetReprForPaper)
     app.add_post_transform(WidgetLiveNote)
     app.add_post_transform(LatexTablesAsLatex)
+    app.add_post_transform(HiddenOutputsOnPaper)
     app.connect("html-page-context", _drop_duplicate_scripts, priority=900)
+    app.add_js_file("a11y.js", loading_method="defer")
+    app.add_css_file("a11y.css")
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
