@@ -215,6 +215,10 @@ def love_plot(balance: pd.DataFrame, ax, threshold: float = IMBALANCE_THRESHOLD,
     chk.axes("ax", ax)
     d = balance["std_diff"].to_numpy(dtype=float)
     y = np.arange(len(d))
+    if muted is not None:
+        muted = chk.string_list("muted", muted)  # a list of booleans, one per row
+        if not all(isinstance(m, (bool, np.bool_)) for m in muted):
+            raise ValueError(f"muted={muted!r} is not allowed: it must be a list of True/False, one per row.")
     mute = np.zeros(len(d), bool) if muted is None else np.asarray(muted, dtype=bool)
     if mute.shape != d.shape:
         raise ValueError(f"muted has {mute.size} values, which is not allowed: it needs one per row ({d.size}).")

@@ -112,6 +112,12 @@ def judgments(names: list[str] | None = None, directory=None) -> pd.DataFrame:
     Columns ``study, tool, outcome, domain_order, domain, judgment, reason, n_questions``;
     ``n_questions`` counts the answered questions behind each judgment.
     """
+    if names is not None:
+        names = chk.string_list("names", names)
+        bad = [n for n in names if not isinstance(n, str) or not n]
+        if bad:
+            raise chk.ArgumentTypeError(f"names={names!r} is not allowed: names must be table names such as "
+                                        f"'petrou2021' or 'petrou2021_signalling'.")
     names = signalling_tables(directory) if names is None else [_table_name(n, "signalling") for n in names]
     if not names:
         raise ValueError("names=[] is not allowed: no *_signalling table was found or given.")

@@ -108,8 +108,8 @@ CASES = [
          (d / "natural_history.resource.json").read_text(encoding="utf-8").replace("PRO-ACT", "PRO-ACT é").encode("latin-1")),
      r"natural_history.resource.json: not valid UTF-8"),
     ("CSV in Latin-1", "natural_history",
-     lambda d: (d / "natural_history.csv").write_bytes(
-         (d / "natural_history.csv").read_text(encoding="utf-8").replace("mean monthly", "mean é monthly").encode("latin-1")),
+     lambda d: (d / "natural_history.csv").write_bytes(  # one Latin-1 byte (é) in an otherwise UTF-8 file
+         (d / "natural_history.csv").read_bytes().replace(b"mean monthly", b"mean \xe9 monthly", 1)),
      r"natural_history.csv: not valid UTF-8"),
     ("descriptor path wrong", "natural_history",
      lambda d: _json(d / "natural_history.resource.json", lambda j: j.update(path="other.csv")),

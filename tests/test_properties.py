@@ -146,7 +146,7 @@ def test_sizes_are_refused_before_any_work():
         lambda: survival.replicate_hr(n_studies=20_000, n_per_arm=5_000),
         lambda: matched_pairs.simulate_matched_pairs(n_pairs=100_000, n_studies=10_000),
         lambda: matched_pairs.simulate_matched_pairs(n_pairs=67, n_studies=2_000, pool_factor=100),
-        lambda: lesions.simulate_trial(n=1_000_000, n_trials=1_000_000),
+        lambda: lesions.simulate_trial(n_msc=1_000_000, n_placebo=1_000_000, n_trials=1_000_000),
         lambda: twobytwo.consistent_splits(10_000, "33%", "28%"),
         lambda: twobytwo.counts_for_percentage("33%", 10**12),
         lambda: reconstruct.power_two_proportions(0.3, 0.5, 500),

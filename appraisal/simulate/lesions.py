@@ -126,8 +126,8 @@ def estimate_ratio(msc, placebo, level: float = 0.95) -> pd.DataFrame:
     and a group whose counts are all equal gets the Poisson variance of its mean, so every
     estimate stays finite. Columns: ``ratio``, ``se_log``, ``lower``, ``upper``, ``z``, ``p``.
     """
-    a = np.atleast_2d(np.asarray(msc, dtype=float))
-    b = np.atleast_2d(np.asarray(placebo, dtype=float))
+    a = np.atleast_2d(chk.array("msc", msc, ndim=(1, 2), finite=False))
+    b = np.atleast_2d(chk.array("placebo", placebo, ndim=(1, 2), finite=False))
     if a.ndim != 2 or b.ndim != 2 or a.shape[0] != b.shape[0] or a.shape[1] < 2 or b.shape[1] < 2:
         raise ValueError(f"msc.shape={a.shape} is not allowed: msc and placebo must have the same number of trials "
                          f"(rows) and ≥ 2 patients each (placebo.shape={b.shape}).")
@@ -182,7 +182,8 @@ def se_log_ratio(n_msc, n_placebo, ratio: float = 1.0, rate: float = 3.0, disper
     has that shape).
     """
     ratio, rate, dispersion = check_params(ratio, rate, dispersion)
-    na, nb = np.asarray(n_msc, dtype=float), np.asarray(n_placebo, dtype=float)
+    na = chk.array("n_msc", n_msc, ndim=(0, 1, 2))
+    nb = chk.array("n_placebo", n_placebo, ndim=(0, 1, 2))
     for name, arr, given in (("n_msc", na, n_msc), ("n_placebo", nb, n_placebo)):
         if arr.size == 0 or not np.all(np.isfinite(arr)) or np.any(arr < 2):
             raise ValueError(f"{name}={given!r} is not allowed: {name} must be at least 2 patients.")
@@ -285,7 +286,7 @@ def calibrate_dispersion(se_log: float, n_msc: int = 69, n_placebo: int = 75, ra
     ``se_log² = (1/μ_A + k)/n_A + (1/μ_B + k)/n_B`` for k. Raises if the SE is smaller than
     Poisson noise alone allows.
     """
-    se_log = chk.positive("se_log", se_log)
+    se_log = chk.in_range("se_log", se_log, 0.0, 10.0, low_inclusive=False)  # an SE of a log ratio above 10 is no trial
     n_msc, n_placebo = _groups(n_msc, n_placebo)
     ratio, rate, _ = check_params(ratio, rate, 0.0)
     poisson = 1 / (rate * ratio * n_msc) + 1 / (rate * n_placebo)

@@ -287,11 +287,19 @@ def simulate_block_changes(n: int = 15, k_independent: int = 19, k_block: int = 
     tested with the one-sample t-test, as in :func:`simulate_changes`. The columns
     are ordered independent first, block last; ``rho`` of the result is ``rho_block``.
     """
-    n = chk.integer("n", n, low=3)
-    k_independent = chk.integer("k_independent", k_independent, low=0)
-    k_block = chk.integer("k_block", k_block, low=1)
+    n = chk.integer("n", n, low=3, high=100_000)
+    k_independent = chk.integer("k_independent", k_independent, low=0, high=MAX_MARKERS)
+    k_block = chk.integer("k_block", k_block, low=1, high=MAX_MARKERS)
+    if k_independent + k_block > MAX_MARKERS:
+        raise ValueError(f"k_independent + k_block={k_independent + k_block} is not allowed: at most {MAX_MARKERS} markers.")
+    rho_block = chk.in_range("rho_block", rho_block, -1.0, 1.0, low_inclusive=False, high_inclusive=False)
+    low = -1.0 / (k_block - 1) if k_block > 1 else -1.0
+    if rho_block <= low:
+        raise ValueError(f"rho_block={rho_block!r} is not allowed: with k_block={k_block} markers a common correlation "
+                         f"must be in ({low:.3g}, 1).")
     rho_block = check_correlation(k_block, rho_block)
     n_sims = chk.integer("n_sims", n_sims, low=1, high=200_000)
+    _check_draws(n_sims, n, k_independent + k_block)
     seed = chk.seed("seed", seed)
     g = rng(seed)
     free = g.standard_normal((n_sims, n, k_independent))
@@ -323,12 +331,11 @@ def exaggeration(n: int = 15, effect: float = 0.5, alpha: float = 0.05, n_sims: 
     error of Gelman and Carlin, *Perspect. Psychol. Sci.* 2014;9:641–651). Normal data,
     standard deviation of the change 1; estimated effect = mean change / 1.
     """
-    n = chk.integer("n", n, low=3)
-    effect = chk.number("effect", effect)
-    if effect <= 0:
-        raise ValueError(f"effect={effect!r} is not allowed: it must be a positive true change (in SD units).")
+    n = chk.integer("n", n, low=3, high=100_000)
+    effect = chk.in_range("effect", effect, 0.0, 20.0, low_inclusive=False)  # in SDs: beyond 20 every test rejects
     alpha = chk.probability("alpha", alpha)
     n_sims = chk.integer("n_sims", n_sims, low=10, high=200_000)
+    _check_draws(n_sims, n, 1)
     seed = chk.seed("seed", seed)
     change = rng(seed).standard_normal((n_sims, n)) + effect
     p = one_sample_t_pvalues(change, axis=1)

@@ -239,6 +239,7 @@ def label_width(explorer: Explorer) -> str:
     one explorer do not line up. With one width (in ``ch``, the width of a digit, plus
     one for the colon) they start at the same place.
     """
+    explorer = _explorer(explorer)
     longest = max((len(c.label) for c in explorer.controls.values()), default=0)
     return f"{min(longest + 2, MAX_LABEL_CH)}ch"
 
