@@ -19,12 +19,11 @@ instructor version. :func:`build` then runs ``otter assign`` and lays the result
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
 import re
 import shutil
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
@@ -37,6 +36,8 @@ CHECKS_DIR = ROOT / "chapters" / "checks"
 #: the chapter notebooks that get a student version (the order of the book)
 CHAPTERS = ("primer", "wharton_jelly_proact", "repeated_intrathecal", "biomarker_preprint", "mesems",
             "rationale_dfpp", "synthesis")
+#: metadata flag on the code cells copied from the chapter's reading text (not from an exercise)
+BODY = "coursekit_body"
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
@@ -143,7 +144,8 @@ def master_notebook(nb: dict, chapter: str, checks: dict | None = None) -> dict:
             if seg.kind == "code":
                 cell = copy.deepcopy(seg.cell)
                 cell["outputs"], cell["execution_count"] = [], None
-                cell.get("metadata", {}).pop("execution", None)
+                cell.setdefault("metadata", {}).pop("execution", None)
+                cell["metadata"][BODY] = True  # a cell of the reading text: the same in both versions
                 cells.append(cell)
             else:
                 cells.append(_md(seg.text))
@@ -182,7 +184,8 @@ def master_notebook(nb: dict, chapter: str, checks: dict | None = None) -> dict:
         else:
             for s in own:
                 if s.kind == "code":
-                    cells.append(_code("# BEGIN SOLUTION NO PROMPT\n" + s.text + "\n# END SOLUTION"))
+                    cells.append(_code("# Your code here (then write your answer below).\n"
+                                       "# BEGIN SOLUTION NO PROMPT\n" + s.text + "\n# END SOLUTION"))
                 else:
                     cells.append(_md("**Model answer.** " + s.text))
         cells.append(_raw("# END SOLUTION"))
@@ -194,16 +197,25 @@ def master_notebook(nb: dict, chapter: str, checks: dict | None = None) -> dict:
         if entry and any(s.kind == "markdown" for s in own):
             cells.append(_md(f"*Your explanation for exercise {number} (not checked automatically; your "
                              "instructor has a model answer):*\n\n_Type your answer here, replacing this text._"))
+    seen: set[str] = set()
+    for i, cell in enumerate(cells):  # nbformat 4.5 cell ids, unique
+        if not cell.get("id") or cell["id"] in seen:
+            cell["id"] = f"coursekit-{i}"
+        seen.add(cell["id"])
     out = {"cells": cells, "metadata": copy.deepcopy(nb.get("metadata", {})), "nbformat": 4, "nbformat_minor": 5}
     out["metadata"].setdefault("kernelspec", {"display_name": "Python 3", "language": "python", "name": "python3"})
     return out
 
 
 def _otter_assign(master: Path, dest: Path) -> None:
-    cmd = [sys.executable, "-m", "otter", "assign", "--no-pdfs", str(master), str(dest)]
-    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=master.parent)
-    if proc.returncode != 0:
-        raise RuntimeError(f"otter assign failed for {master.name}:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
+    """``otter assign --no-pdfs --no-run-tests MASTER DEST``, in this process (otter's imports are slow)."""
+    from otter.assign import main as assign
+
+    with contextlib.chdir(master.parent):
+        try:
+            assign(str(master), str(dest), no_pdfs=True, no_run_tests=True)
+        except Exception as err:  # noqa: BLE001 - re-raised with the notebook's name
+            raise RuntimeError(f"otter assign failed for {master.name}: {err}") from err
 
 
 def build(out: Path | str, chapters=CHAPTERS, chapters_dir: Path | None = None) -> dict[str, dict[str, Path]]:
