@@ -142,3 +142,9 @@ def test_chapter_notebooks_have_current_selfcheck_cells():
         if mod._dump(mod.refresh(json.loads(old), chapter)) != old:
             stale.append(chapter)
     assert not stale, f"run `python scripts/add_selfcheck_cells.py` (stale or missing self-check cells: {stale})"
+
+
+def test_the_right_answer_is_not_always_in_the_same_place():
+    positions = [[a["correct"] for a in q["answers"]].index(True)
+                 for c in CHAPTERS for q in selfcheck.load(c) if q["type"] == "multiple_choice"]
+    assert len(set(positions)) >= 3 and max(positions.count(p) for p in set(positions)) < 0.5 * len(positions)

@@ -23,6 +23,7 @@ from __future__ import annotations
 import html
 import json
 import math
+import zlib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -110,7 +111,7 @@ def load(chapter: str, directory: Path | str | None = None) -> list[dict]:
         raise ValueError(f"chapter {chapter!r} has no quiz file {p}")
     questions = json.loads(p.read_text(encoding="utf-8"))
     validate(questions, str(p.name))
-    out = []
+    out, n_mc = [], 0
     for q in questions:
         q = json.loads(json.dumps(q))
         if q["type"] == "numeric" and "compute" in q:
@@ -120,6 +121,12 @@ def load(chapter: str, directory: Path | str | None = None) -> list[dict]:
                                     "feedback": "Correct. " + q["explanation"]})
         elif q["type"] == "numeric":
             q["value"] = correct_value(q)
+        else:  # a fixed order (the same in the page, the PDF and the key) that moves the right answer around
+            right = next(a for a in q["answers"] if a["correct"])
+            others = [a for a in q["answers"] if a is not right]
+            pos = (n_mc + zlib.crc32(chapter.encode("utf-8"))) % len(q["answers"])
+            q["answers"] = others[:pos] + [right] + others[pos:]
+            n_mc += 1
         out.append(q)
     return out
 
@@ -134,15 +141,14 @@ def _fmt(v: float) -> str:
 
 def questions_markdown(chapter: str, directory=None) -> str:
     """The questions (without answers) as Markdown: the PDF's view of the quiz."""
-    lines = ["**Self-check.** In the web book and in a live notebook these questions answer back. "
-             "The answers, with explanations, are in the appendix *Self-check answers*.", ""]
+    lines = []
     for i, q in enumerate(load(chapter, directory), 1):
         lines.append(f"{i}. {q['question']}")
         if q["type"] == "multiple_choice":
             for letter, a in zip("abcdefgh", q["answers"]):
-                lines.append(f"   ({letter}) {a['answer']}")
+                lines.append(f"   - ({letter}) {a['answer']}")
         else:
-            lines.append(f"   (a number{', in ' + q['unit'] if q.get('unit') else ''})")
+            lines.append(f"   - Answer with a number{', in ' + q['unit'] if q.get('unit') else ''}.")
         lines.append("")
     return "\n".join(lines)
 
