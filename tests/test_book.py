@@ -792,3 +792,91 @@ def test_pdf_every_page_keeps_its_footer(pdf_build):
         if below or crowding:
             problems.append(f"page {n}: text below or on the footer line: {(below + crowding)[:8]}")
     assert not problems, "\n".join(problems[:20])
+# Self-check quizzes (jupyterquiz, inlined): every chapter's quiz renders and answers back
+# --------------------------------------------------------------------------------------
+
+def _quiz_pages() -> list[str]:
+    from appraisal.course import release
+    return [f"chapters/{c}" for c in release.CHAPTERS]
+
+
+def _answer_and_read(page, qwrap, *, label=None, value=None) -> tuple[str, str]:
+    """Click an answer (multiple choice) or type a number + Enter; return (feedback class, text)."""
+    fb = qwrap.locator(".Feedback")
+    if label is not None:
+        label.click()
+    else:
+        box = qwrap.locator("input.Input-text")
+        box.fill(str(value))
+        box.press("Enter")
+    page.wait_for_timeout(50)
+    return fb.get_attribute("class") or "", fb.inner_text().strip()
+
+
+@pytest.mark.browser
+def test_every_selfcheck_quiz_renders_and_gives_the_right_feedback(browser, server, html_build):
+    """For each chapter: as many questions as its quiz file; a wrong answer is marked incorrect with its
+    own feedback, the right one is marked correct with the explanation -- offline, no kernel."""
+    from appraisal.course import selfcheck
+
+    problems = []
+    for page_name in _quiz_pages():
+        chapter = page_name.split("/")[-1]
+        questions = selfcheck.load(chapter)
+        ctx = browser.new_context(viewport={"width": 1200, "height": 900})
+        page = ctx.new_page()
+        blocked, errors = [], []
+        page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(server)
+                   else (blocked.append(r.request.url), r.abort()))
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(f"{server}/{page_name}.html", wait_until="load")
+        quiz = page.locator(f".selfcheck[data-chapter='{chapter}']")
+        try:
+            quiz.locator(".Quiz").first.wait_for(timeout=5000)
+        except Exception:  # noqa: BLE001
+            problems.append(f"{chapter}: no rendered quiz (run scripts/add_selfcheck_cells.py?)")
+            ctx.close()
+            continue
+        wraps = quiz.locator(".Quiz")
+        if wraps.count() != len(questions):
+            problems.append(f"{chapter}: {wraps.count()} questions rendered, {len(questions)} in the quiz file")
+        for i, q in enumerate(questions[:wraps.count()]):
+            w = wraps.nth(i)
+            if q["type"] == "multiple_choice":
+                wrong = next(a for a in q["answers"] if not a["correct"])
+                right = next(a for a in q["answers"] if a["correct"])
+                cls, text = _answer_and_read(page, w, label=w.locator("label.MCButton", has_text=wrong["answer"]))
+                if "incorrect" not in cls or text != wrong["feedback"]:
+                    problems.append(f"{chapter} q{i + 1}: wrong answer gave {cls!r} {text[:60]!r}")
+                cls, text = _answer_and_read(page, w, label=w.locator("label.MCButton", has_text=right["answer"]))
+                if "correct" not in cls.split() or text != right["feedback"]:
+                    problems.append(f"{chapter} q{i + 1}: right answer gave {cls!r} {text[:60]!r}")
+            else:
+                tol = q["tolerance"]
+                cls, text = _answer_and_read(page, w, value=q["value"] + 10 * tol + 1000)
+                if "incorrect" not in cls:
+                    problems.append(f"{chapter} q{i + 1}: a wrong number was not marked incorrect ({cls!r})")
+                cls, text = _answer_and_read(page, w, value=round(q["value"] + tol / 3, 6))
+                if "correct" not in cls.split() or q["explanation"][:40] not in text:
+                    problems.append(f"{chapter} q{i + 1}: the right number gave {cls!r} {text[:60]!r}")
+        page.screenshot(path=str(_screenshot_dir() / f"selfcheck__{chapter}.jpg"), type="jpeg", quality=70,
+                        clip=None, full_page=False)
+        ctx.close()
+        problems += [f"{chapter}: JavaScript error {e}" for e in errors]
+        problems += [f"{chapter}: the quiz page requested {u}" for u in blocked if not u.startswith(tuple(NEEDS_NETWORK))]
+    assert not problems, "\n".join(problems)
+
+
+def test_answer_key_page_lists_every_answer(html_build):
+    from appraisal.course import selfcheck
+
+    html = _html.unescape(re.sub(r"<[^>]+>", "", (html_build / "chapters" / "selfcheck_answers.html").read_text()))
+    def norm(t: str) -> str:  # Sphinx turns straight quotes into typographic ones
+        for a, b in {"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'}.items():
+            t = t.replace(a, b)
+        return re.sub(r"\s+", " ", t)
+
+    html = norm(html)
+    for page_name in _quiz_pages():
+        for q in selfcheck.load(page_name.split("/")[-1]):
+            assert norm(q["explanation"])[:60] in html, q["question"][:60]

@@ -1,0 +1,1 @@
+"""Course kit: self-check questions for the pages, student/instructor notebooks (see README)."""
