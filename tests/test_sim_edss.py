@@ -94,3 +94,15 @@ def test_entry_excess_creates_improvement_by_regression_to_the_mean():
     assert bumped.counts["improved"] == 5000  # a full point at entry that resolves: all "improve"
     with pytest.raises(ValueError, match=r"entry_excess=-0.5 is not allowed"):
         E.simulate_series(entry_excess=-0.5)
+
+
+def test_null_grid_shape_and_seed():
+    from appraisal.simulate.edss import null_grid
+    g = null_grid((0.0, 0.5), (0.0,), ("half",), n=500, seed=3)
+    assert list(g.columns) == ["rater_sd", "entry_excess", "threshold", "improved", "stable", "worse"]
+    assert len(g) == 2 and g.loc[0, "improved"] == 0
+    assert (g[["improved", "stable", "worse"]].sum(axis=1).round(9) == 100).all()
+    assert g.equals(null_grid((0.0, 0.5), (0.0,), ("half",), n=500, seed=3))
+    import pytest
+    with pytest.raises(ValueError, match="thresholds"):
+        null_grid(thresholds=("loose",))

@@ -119,3 +119,13 @@ def test_deterministic_and_zero_lesions_finite():
 def test_bad_input(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+def test_n_for_equivalence():
+    import pytest
+    from appraisal.simulate import lesions as L
+    n = L.n_for_equivalence(0.7, 1.0, 0.8, 3.0, 1.767)
+    assert n == pytest.approx(566, abs=4) and n % 2 == 0
+    assert n > L.n_to_exclude(0.7, 1.0, 0.8, 3.0, 1.767)
+    with pytest.raises(ValueError, match="margin"):
+        L.n_for_equivalence(0.7, 1.5, 0.8, 3.0, 1.767)

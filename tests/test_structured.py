@@ -91,3 +91,16 @@ def test_every_source_table_passes_the_structured_checks(name):
     if (S.data.data_dir() / f"{prefix}_safety.csv").exists():
         s = S.safety(prefix)
         assert s["upper bound %"].dropna().between(0, 100).all()
+
+
+def test_rob2_missing_data_algorithm():
+    from appraisal.structured import rob2_missing_data as f
+    assert f("Y", "NA", "NA", "NA") == "low"
+    assert f("NI", "PY", "NA", "NA") == "low"
+    assert f("N", "N", "PN", "NA") == "low"
+    assert f("NI", "PN", "PY", "PN") == "some concerns"
+    assert f("NI", "PN", "PY", "NI") == "high"
+    assert f("N", "N", "NI", "Y") == "high"
+    import pytest
+    with pytest.raises(ValueError, match="a32"):
+        f("NI", "NI", "PY", "NI")  # NI is not an allowed answer to 3.2

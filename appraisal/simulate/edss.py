@@ -39,7 +39,7 @@ from ..recompute import proportion_ci
 from ..scales import EDSS_STEPS
 from . import rng
 
-__all__ = ["THRESHOLDS", "CATEGORIES", "round_to_steps", "EDSSResult", "simulate_series", "reported_outcomes"]
+__all__ = ["THRESHOLDS", "CATEGORIES", "round_to_steps", "EDSSResult", "simulate_series", "null_grid", "reported_outcomes"]
 
 THRESHOLDS = ("half", "standard")
 CATEGORIES = ("improved", "stable", "worse")
@@ -111,6 +111,29 @@ def simulate_series(
     params = dict(n=n, rater_sd=rater_sd, progression=progression, years=years, threshold=threshold,
                   baseline_low=baseline_low, baseline_high=baseline_high, seed=seed, entry_excess=entry_excess)
     return EDSSResult(entry, follow, cat, counts, params)
+
+
+def null_grid(rater_sds=(0.3, 0.5, 0.8), entry_excesses=(0.0, 0.25, 0.5), thresholds=THRESHOLDS,
+              n: int = 2000, progression: float = 0.1, years: float = 1.0, seed: int = 0) -> pd.DataFrame:
+    """Percent improved / stable / worse in untreated series over a grid of the unknown settings.
+
+    One row per combination of rater noise, entry excess and threshold, each simulated by
+    :func:`simulate_series` with its own seed (``seed`` + row number), so the range over
+    the grid, not one chosen setting, is what a reading can rest on.
+    """
+    if not thresholds or any(t not in THRESHOLDS for t in thresholds):
+        raise ValueError(f"thresholds={thresholds!r} is not allowed: each must be one of {THRESHOLDS}.")
+    rows = []
+    i = 0
+    for sd in rater_sds:
+        for ex in entry_excesses:
+            for th in thresholds:
+                res = simulate_series(n=n, rater_sd=sd, progression=progression, years=years, threshold=th,
+                                      entry_excess=ex, seed=seed + i)
+                i += 1
+                rows.append({"rater_sd": float(sd), "entry_excess": float(ex), "threshold": th,
+                             **{c: 100 * res.counts[c] / n for c in CATEGORIES}})
+    return pd.DataFrame(rows)
 
 
 def reported_outcomes() -> pd.DataFrame:

@@ -48,7 +48,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from scipy import optimize, stats
-from statsmodels.stats.rates import power_negbin_ratio_2indep
+from statsmodels.stats.rates import power_equivalence_neginb_2indep, power_negbin_ratio_2indep
 
 from .. import _checks as chk
 from . import rng
@@ -64,6 +64,7 @@ __all__ = [
     "power_simulated",
     "n_to_exclude",
     "calibrate_dispersion",
+    "n_for_equivalence",
 ]
 
 
@@ -274,6 +275,39 @@ def n_to_exclude(excluded: float = 0.7, ratio: float = 1.0, power: float = 0.8, 
         if hi > 1e9:
             raise ValueError(f"power={power!r} is not allowed: no trial below 2e9 patients reaches it.")
     n1 = optimize.brentq(gap, 1.0, hi, xtol=1e-6)
+    return 2 * int(math.ceil(n1 - 1e-9))
+
+
+def n_for_equivalence(margin: float = 0.7, ratio: float = 1.0, power: float = 0.8, rate: float = 3.0,
+                      dispersion: float = 2.0, alpha: float = 0.05) -> int:
+    """Patients in all (1:1) for two one-sided tests at ``alpha`` to show equivalence with ``power``.
+
+    The equivalence margins are ``margin`` and ``1/margin`` (0.7 gives 0.70–1.43). This
+    answers a different question from :func:`n_to_exclude`: there one limit of the 95%
+    interval must exclude one ratio; here the 90% interval (two one-sided 5% tests,
+    Schuirmann 1987) must lie inside *both* margins, which needs more patients. Per-group
+    size from scipy's ``brentq`` on statsmodels' ``power_equivalence_neginb_2indep``
+    (``method_var="alt"``), rounded up; the total is twice that.
+    """
+    ratio, rate, dispersion = check_params(ratio, rate, dispersion)
+    margin = chk.positive("margin", margin)
+    if not margin < ratio < 1 / margin:
+        raise ValueError(f"margin={margin!r} is not allowed: the true ratio={ratio!r} must lie strictly between "
+                         "margin and 1/margin.")
+    power = chk.probability("power", power)
+    alpha = chk.probability("alpha", alpha)
+
+    def gap(n1: float) -> float:
+        return float(power_equivalence_neginb_2indep(rate * ratio, rate, n1, margin, 1 / margin, nobs_ratio=1,
+                                                     alpha=alpha, dispersion=dispersion, method_var="alt",
+                                                     return_results=False)) - power
+
+    hi = 4.0
+    while gap(hi) < 0:
+        hi *= 2
+        if hi > 1e9:
+            raise ValueError(f"power={power!r} is not allowed: no trial below 2e9 patients reaches it.")
+    n1 = optimize.brentq(gap, 2.0, hi, xtol=1e-6)
     return 2 * int(math.ceil(n1 - 1e-9))
 
 

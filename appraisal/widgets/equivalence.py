@@ -82,7 +82,7 @@ def equivalence_explorer() -> Explorer:
         draw=_draw,
         presets=[
             Preset("Margin 0.80–1.25", {"margin_lower": 0.80}),
-            Preset("Margin 0.70–1.43 (±30%)", {"margin_lower": 0.70}),
+            Preset("Margin 0.70–1.43 (30% reduction, its reciprocal)", {"margin_lower": 0.70}),
             Preset("Margin 0.60–1.67", {"margin_lower": 0.60}),
             Preset("Margin 0.50–2.00", {"margin_lower": 0.50}),
         ],
