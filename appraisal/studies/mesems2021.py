@@ -201,7 +201,11 @@ def category_intervals(ax, table: pd.DataFrame, label_col: str = "study") -> Non
     if not isinstance(table, pd.DataFrame) or not need <= set(table.columns):
         raise ValueError(f"table is not allowed: table must have the columns {sorted(need)}.")
     chk.axes("ax", ax)
-    chk.frame("table", table, sorted(need), numeric=["percent", "ci_low_%", "ci_high_%"])
+    chk.frame("table", table, sorted(need), numeric=["percent"])
+    for c in ("ci_low_%", "ci_high_%"):  # empty (NaN) where no interval belongs: counts pooled across studies
+        vals = pd.to_numeric(table[c], errors="coerce")
+        if np.isinf(vals).any() or (vals.isna() & table[c].notna() & ~table[c].astype(str).isin(["nan", "NaN"])).any():
+            raise ValueError(f"table is not allowed: column {c!r} must hold numbers, or NaN where no interval applies.")
     cats = ["improved", "stable", "worse"]
     groups = list(dict.fromkeys(table[label_col]))
     width = 0.8 / len(groups)
