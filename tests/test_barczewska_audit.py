@@ -125,3 +125,15 @@ def test_matched_pairs_explorer_no_noise():
 def test_explorers_refuse_bad_values(name, params, match):
     with pytest.raises(ValueError, match=match):
         W.callback(_ex(name), **params)
+
+
+def test_audit_problems_groups_flags_and_checks_its_argument():
+    import pandas as pd
+    from appraisal.studies import barczewska2020 as RA
+
+    p = RA.audit_problems(RA.barczewska2020_audit())
+    assert list(p.columns) == ["problem", "kind", "checks", "n_checks"]
+    assert set(p["kind"]) == {"problem", "rounding note"}
+    for bad in (None, pd.DataFrame({"x": [1]}), pd.DataFrame(columns=["item", "verdict"])):
+        with pytest.raises((ValueError, TypeError), match="table"):
+            RA.audit_problems(bad)

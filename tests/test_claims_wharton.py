@@ -46,6 +46,17 @@ def balance():
 def test_age_negligible_by_one_estimate_just_beyond_by_the_other(balance):
     assert abs(balance["age (mean, Wan 2014, all five)"]) < 0.1
     assert 0.1 < abs(balance["age (mean, Wan 2014, quartiles)"]) < 0.2
+    # one rule (quartiles): "the references were slightly older ... upper quartile 66 against 63"
+    assert balance["age (mean, Wan 2014, quartiles)"] < 0
+    c = data.load_table("barczewska2020_table1_continuous").set_index(["characteristic", "group", "statistic"])["value"]
+    assert c[("age", "reference", "q3")] > c[("age", "treated", "q3")]
+
+
+def test_undefined_failure_share_sits_near_table3_at_zero():
+    t3 = data.load_table("barczewska2020_table3")
+    fit = RM.fit_logistic_curve(t3["early_response"], t3["failure_probability_percent"], t3["printed"], method="glm")
+    share = 100 * (1 - v("response_decreased_n") / v("n_treated"))
+    assert abs(100 * RM.failure_probability(0, fit.intercept, fit.slope) - share) < 10
 
 
 def test_progression_five_number_beyond_quartiles_negligible(balance):
@@ -115,18 +126,47 @@ def grids():
     return g0, ge, P
 
 
-def test_no_effect_pattern_rare_at_every_setting(grids):
+def test_no_effect_pattern_uncommon_but_borderline(grids):
     g0, _, P = grids
     assert len(g0) == 21
-    # "never occurs in more than 4.8% of studies" (pinned ±0.5 points at the chapter's seed)
+    # coarse grid: "occurs in at most 4.8% of studies" (pinned ±0.5 points at the chapter's seed)
     assert g0["p_joint"].max() == pytest.approx(0.048, abs=0.005)
-    assert g0["p_joint"].max() < 0.05
     book = g0[g0["slope_change_sd"] == P["slope_change_sd"]].set_index("noise_sd")
     # little noise: too few leave "no change"; much noise: 13 "worseners" too few
     assert book.loc[0.0, "p_decreased_ge"] < 0.01 and book.loc[3.0, "p_increased_le"] < 0.01
     assert book.loc[0.0, "p_increased_le"] > book.loc[3.0, "p_increased_le"]
-    # "a split as uneven ... stays common once the noise SD is 1 point or more"
+    # "a split as uneven ... stays common once the noise SD is 1 point or more": 20–28% at the book's drift,
+    # 14–29% over all three drifts
     assert (g0.loc[g0["noise_sd"] >= 1, "p_asymmetry"] > 0.1).all()
+    b1 = book.loc[book.index >= 1, "p_asymmetry"]
+    assert b1.min() == pytest.approx(0.20, abs=0.01) and b1.max() == pytest.approx(0.28, abs=0.01)
+    a1 = g0.loc[g0["noise_sd"] >= 1, "p_asymmetry"]
+    assert a1.min() < b1.min() and a1.max() >= b1.max()
+
+
+@pytest.fixture(scope="module")
+def fine_grid():
+    import numpy as np
+    P = RA.null_pair_settings()
+    pub = RA.published_split()
+    return MP.category_grid(pub["decreased"], pub["increased"], P,
+                            noise_sd=tuple(np.round(np.arange(0.0, 3.01, 0.1), 2)),
+                            slope_change_sd=tuple(np.round(np.arange(0.0, 0.61, 0.15), 2)), n_studies=2000, seed=2020)
+
+
+def test_fine_grid_exceeds_the_coarse_maximum(grids, fine_grid):
+    g0, _, _ = grids
+    assert len(fine_grid) == 155
+    # "between its points it reaches 5.6%" (±0.5 points): above the coarse maximum and the 5% line
+    assert fine_grid["p_joint"].max() > g0["p_joint"].max()
+    assert fine_grid["p_joint"].max() > 0.05
+    assert fine_grid["p_joint"].max() == pytest.approx(0.056, abs=0.005)
+    # "the two-sided one above 10%" (mirror pattern included)
+    assert fine_grid["p_joint_either"].max() > 0.10
+    # figure title "uncommon (≤ ~6%)": still below 10% one-sided
+    assert fine_grid["p_joint"].max() < 0.10
+    # the sign test, led with, is far from significant
+    assert RA.sign_test()["p_two_sided"] > 0.2
 
 
 def test_modest_benefit_makes_the_pattern_common(grids):
@@ -159,13 +199,36 @@ def test_hr_from_medians_is_not_the_published_hr():
 
 def test_immortal_time_scenarios_order():
     S = RA.survival_settings()
-    hr = {w: SV.exponential_hr(SV.simulate_survival(n_per_arm=20000, window_months=w, seed=7, **S))["hr"]
-          for w in (0.0, 4.0, 10.0)}
-    sel = SV.exponential_hr(SV.simulate_survival(n_per_arm=20000, window_months=4.0, selection_hr=0.7, seed=7, **S))["hr"]
-    assert hr[0.0] == pytest.approx(1.0, abs=0.05)
-    assert hr[10.0] < hr[4.0] < hr[0.0]
-    assert sel < hr[4.0]
-    assert min(hr.values()) > v("hr_death") and sel > v("hr_death")  # "by itself ... does not produce 0.30"
+
+    def hr(**kw):
+        return SV.exponential_hr(SV.simulate_survival(n_per_arm=20000, seed=7, **S, **kw))["hr"]
+
+    one = {w: hr(window_months=w) for w in (0.0, 4.0, 10.0)}
+    sel, sel_r = hr(window_months=4.0, selection_hr=0.7), hr(window_months=4.0, selection_hr=1 / 0.7)
+    both = hr(window_months=4.0, reference_window_months=6.0)
+    assert one[0.0] == pytest.approx(1.0, abs=0.05)
+    assert one[10.0] < one[4.0] < one[0.0]            # one-sided: favours the treated
+    assert one[4.0] == pytest.approx(0.82, abs=0.03)   # "HR about 0.82" for the 4-month rule
+    assert sel < one[4.0] < 1 < sel_r                  # selection can act either way
+    assert both > 1                                    # references alive 6 months: favours the references
+    assert min(one.values()) > v("hr_death") and sel > v("hr_death")  # "by itself ... does not produce 0.30"
+
+
+def test_window_grid_direction_unknown():
+    S = RA.survival_settings()
+    hrs = {(tw, rw): SV.exponential_hr(SV.simulate_survival(n_per_arm=20000, window_months=tw,
+                                                             reference_window_months=rw, seed=7, **S))["hr"]
+           for tw in (0.0, 4.0, 10.0) for rw in (0.0, 4.0, 6.0, 10.0, 12.0)}
+    # "the diagonal gives a ratio near 1; above it the references are favoured, below it the treated"
+    for w in (0.0, 4.0, 10.0):
+        assert hrs[(w, w)] == pytest.approx(1.0, abs=0.05)
+    for (tw, rw), h in hrs.items():
+        if rw > tw:
+            assert h > 1
+        elif rw < tw:
+            assert h < 1
+    assert min(hrs.values()) < 1 < max(hrs.values())
+    assert min(hrs.values()) > v("hr_death")  # "cannot produce an HR of 0.30 by itself"
 
 
 def test_window_must_exceed_a_year_for_hr_half():
@@ -223,6 +286,12 @@ def test_structured_tables_agree_with_the_results_table_and_risk_of_bias():
 
     j = structured.judgments(["barczewska2020"]).set_index("domain")
     assert j.loc["Overall", "judgment"] == "critical"  # "Overall the risk of bias is critical"
+    # the overall reason rests on the combination, not on immortal time "alone"
+    assert "alone" not in j.loc["Overall", "reason"] and "combination" in j.loc["Overall", "reason"]
+    # "the flagged checks come down to 4 distinct problems plus a rounding note"
+    probs = RA.audit_problems(RA.barczewska2020_audit())
+    assert (probs["kind"] == "problem").sum() == 4 and (probs["kind"] == "rounding note").sum() == 1
+    assert probs["n_checks"].sum() == (RA.barczewska2020_audit()["verdict"] == "inconsistent").sum()
     rob = evidence.risk_of_bias()
     rob = rob[rob["study"] == "barczewska2020"].set_index("domain")
     assert (j["judgment"] == rob.loc[j.index, "judgment"]).all()

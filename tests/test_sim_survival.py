@@ -127,3 +127,28 @@ def test_median_from_curve():
     assert median_from_curve(pd.Series([1.0, 0.9], index=[0, 10])) is None
     with pytest.raises(ValueError, match=r"curve=list is not allowed"):
         median_from_curve([1.0, 0.4])
+
+
+def test_reference_window_conditions_the_references_and_defaults_to_none():
+    base = simulate_survival(n_per_arm=300, window_months=4, seed=5)
+    same = simulate_survival(n_per_arm=300, window_months=4, seed=5, reference_window_months=0.0)
+    assert np.array_equal(base.time_reference, same.time_reference)  # default reproduces the one-sided case
+    r = simulate_survival(n_per_arm=500, window_months=4, reference_window_months=6, seed=3)
+    assert r.time_reference.min() > 6 * DAYS_PER_MONTH
+    e = exponential_hr(simulate_survival(n_per_arm=5000, window_months=4, reference_window_months=4, seed=4))
+    assert e["hr"] == pytest.approx(1.0, abs=0.06)  # equal windows: no bias
+    d = replicate_hr(n_studies=200, n_per_arm=67, window_months=4, reference_window_months=6, seed=2)
+    assert np.median(d["hr"]) > 1
+
+
+@pytest.mark.parametrize("bad", [-1, 61, float("nan"), "6", None])
+def test_reference_window_bad_input_names_the_argument(bad):
+    with pytest.raises((ValueError, TypeError), match="reference_window_months"):
+        simulate_survival(n_per_arm=50, reference_window_months=bad)
+    with pytest.raises((ValueError, TypeError), match="reference_window_months"):
+        replicate_hr(n_studies=5, reference_window_months=bad)
+
+
+def test_reference_window_too_long_for_the_median_is_refused():
+    with pytest.raises(ValueError, match="reference_window_months"):
+        simulate_survival(n_per_arm=50, median_days=60, reference_window_months=60)

@@ -4,10 +4,13 @@ In a comparison such as Barczewska et al. (Stem Cell Rev Rep 2020), treated pati
 were analysed only if they received all three injections (the third about four months
 after enrollment) and were assessed at each visit, yet their survival was counted from
 enrollment. Every analysed treated patient was therefore certain to be alive for the
-first months of follow-up; the reference patients, taken from trial records, faced no
-such condition. That guaranteed ("immortal") time flatters the treated arm even when
-the treatment does nothing (Suissa S. Immortal time bias in pharmaco-epidemiology.
-Am J Epidemiol 2008;167:492–9).
+first months of follow-up. That guaranteed ("immortal") time flatters the treated arm
+even when the treatment does nothing (Suissa S. Immortal time bias in
+pharmaco-epidemiology. Am J Epidemiol 2008;167:492–9) — *if* the references faced no
+comparable condition. The paper does not say where the references' time zero was or
+whether they, too, had to be observed (alive) through a comparison period; if they
+were counted from trial entry but had to survive a longer window, the bias runs the
+other way. ``reference_window_months`` models that case.
 
 The model here:
 
@@ -19,6 +22,8 @@ The model here:
   for a real effect (1 = none);
 * a treated patient is analysed only if alive at ``window_months``; the analysed
   survival times are drawn from the distribution conditional on that;
+* likewise a reference is analysed only if alive at ``reference_window_months``
+  (default 0: no condition), survival still counted from its own time zero;
 * follow-up ends at an administrative date: each patient is censored at
   ``min_followup_months`` plus a uniform share of ``accrual_months`` (recruitment
   spread over the accrual period), in both arms.
@@ -79,8 +84,9 @@ class SurvivalResult:
 
 
 def _check(n_per_arm, median_days, shape, window_months, selection_hr, treatment_hr, min_followup_months,
-           accrual_months, max_n=200_000):
+           accrual_months, max_n=200_000, reference_window_months=0.0):
     return dict(
+        reference_window_months=chk.in_range("reference_window_months", reference_window_months, 0.0, 60.0),
         n_per_arm=chk.integer("n_per_arm", n_per_arm, low=2, high=max_n),
         median_days=chk.in_range("median_days", median_days, 30.0, 10_000.0),
         shape=chk.in_range("shape", shape, 0.2, 5.0),
@@ -124,6 +130,17 @@ def _treated_times(g, size, p: dict, scale: float, hr_t: float, window: float) -
     return scale * u ** (1 / p["shape"])
 
 
+def _reference_times(g, size, p: dict, scale: float) -> np.ndarray:
+    """Reference survival times, conditional on survival to ``reference_window_months`` when it is > 0."""
+    w = p["reference_window_months"] * DAYS_PER_MONTH
+    if w <= 0:
+        return _weibull_times(g, size, p["median_days"], p["shape"], 1.0)
+    if math.exp(-((w / scale) ** p["shape"])) < 0.01:
+        raise ValueError(f"reference_window_months={p['reference_window_months']:g} is not allowed: fewer than 1% of "
+                         f"patients would survive it with median_days={p['median_days']:g}; shorten the window.")
+    return _treated_times(g, size, p, scale, 1.0, w)
+
+
 def _censoring_days(g, size, p: dict) -> np.ndarray:
     """Administrative end of follow-up for each patient (minimum follow-up + uniform share of accrual)."""
     return DAYS_PER_MONTH * (p["min_followup_months"] + p["accrual_months"] * g.random(size))
@@ -139,20 +156,23 @@ def simulate_survival(
     min_followup_months: float = 15.0,
     accrual_months: float = 48.0,
     seed: int = 0,
+    reference_window_months: float = 0.0,
 ) -> SurvivalResult:
     """Simulate one study: ``n_per_arm`` analysed treated and reference patients (see module).
 
     The number of treated candidates screened to find ``n_per_arm`` survivors of the
     window is ``n_per_arm`` plus a negative-binomial count of those who died in it.
+    ``reference_window_months`` > 0 requires references, too, to be alive at that time
+    (counted from their own time zero); 0 reproduces the one-sided case exactly.
     """
     p = _check(n_per_arm, median_days, shape, window_months, selection_hr, treatment_hr, min_followup_months,
-               accrual_months)
+               accrual_months, reference_window_months=reference_window_months)
     g = rng(seed)
     n = p["n_per_arm"]
     scale, hr_t, window, alive = _design(p)
     screened = n + int(g.negative_binomial(n, alive)) if alive < 1 else n
     t_treated = _treated_times(g, n, p, scale, hr_t, window)
-    t_reference = _weibull_times(g, n, p["median_days"], p["shape"], 1.0)
+    t_reference = _reference_times(g, n, p, scale)
     days_end = _censoring_days(g, (2, n), p)
     time_t = np.minimum(t_treated, days_end[0])
     time_r = np.minimum(t_reference, days_end[1])
@@ -232,24 +252,26 @@ def replicate_hr(
     min_followup_months: float = 15.0,
     accrual_months: float = 48.0,
     seed: int = 0,
+    reference_window_months: float = 0.0,
 ) -> pd.DataFrame:
     """Many small studies at once (vectorized): the rate-ratio HR, its p and its 95% limits per study.
 
-    Same model as :func:`simulate_survival`; uses :func:`exponential_hr`'s estimator.
+    Same model as :func:`simulate_survival` (including ``reference_window_months``);
+    uses :func:`exponential_hr`'s estimator.
     Studies in which an arm has no deaths are dropped (rare at these sizes).
     """
     from scipy import stats
 
     n_studies = chk.integer("n_studies", n_studies, low=1, high=20_000)
     p = _check(n_per_arm, median_days, shape, window_months, selection_hr, treatment_hr, min_followup_months,
-               accrual_months, max_n=5_000)
+               accrual_months, max_n=5_000, reference_window_months=reference_window_months)
     if n_studies * p["n_per_arm"] > 2_000_000:
         raise ValueError(f"n_studies={n_studies!r} is not allowed: n_studies × n_per_arm must be at most 2,000,000.")
     g = rng(seed)
     n = p["n_per_arm"]
     scale, hr_t, window, _ = _design(p)
     t_t = _treated_times(g, (n_studies, n), p, scale, hr_t, window)
-    t_r = _weibull_times(g, (n_studies, n), p["median_days"], p["shape"], 1.0)
+    t_r = _reference_times(g, (n_studies, n), p, scale)
     end = _censoring_days(g, (2, n_studies, n), p)
     d_t, d_r = (t_t <= end[0]).sum(1), (t_r <= end[1]).sum(1)
     pt_t, pt_r = np.minimum(t_t, end[0]).sum(1), np.minimum(t_r, end[1]).sum(1)

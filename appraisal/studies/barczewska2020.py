@@ -24,6 +24,7 @@ import math
 
 from scipy import stats
 
+from .. import _checks as chk
 from .. import data
 from ..audit import Check, audit, check_percentage, rounding_tolerance
 from ..matching import category_sums
@@ -34,7 +35,7 @@ from ..reconstruct import (
     power_two_proportions,
 )
 
-__all__ = ["barczewska2020_checks", "barczewska2020_audit", "compact", "published_split", "sign_test",
+__all__ = ["barczewska2020_checks", "barczewska2020_audit", "compact", "AUDIT_PROBLEMS", "audit_problems", "published_split", "sign_test",
            "null_pair_settings", "survival_settings"]
 
 _R = "barczewska2020_results"
@@ -236,6 +237,38 @@ def compact(table):
     out.insert(3, "recomputed", rec)
     out["where"] = out["where"].str.replace(" (Patient characteristics)", "", regex=False)
     out["item"] = out["item"].str.replace("Table 1: ", "", regex=False)
+    return out
+
+
+#: the distinct problem behind each flagged check (several checks test one printed error)
+AUDIT_PROBLEMS = {
+    "Table 1: onset spinal": "Table 1 onset percentages misprinted",
+    "Table 1: onset percentages add up to 100": "Table 1 onset percentages misprinted",
+    "Table 1: stage less advanced (FT9 1-2)": "Table 1 stage percentages misprinted",
+    "Table 1: stage more advanced (FT9 3-5)": "Table 1 stage percentages misprinted",
+    "Table 1: stage percentages add up to 100": "Table 1 stage percentages misprinted",
+    "Every pair within ±0.5 point/month, given Table 1's ranges": "Stated matching tolerance contradicts Table 1's ranges",
+    "Power 40% vs 0%, 11 per group (Fisher's exact test)": "Power statement holds only under a poor approximation",
+    "Table 3 slope vs printed estimate −0.33": "rounding note: Table 3's slope truncated rather than rounded",
+}
+
+
+def audit_problems(table):
+    """Group the flagged (inconsistent) checks of an audit table by the distinct problem behind them.
+
+    Returns columns ``problem``, ``kind`` ("problem" or "rounding note"), ``checks``
+    (the flagged items, joined) and ``n_checks``, in order of first appearance. Items
+    not in :data:`AUDIT_PROBLEMS` are their own problem.
+    """
+    import pandas as pd
+
+    table = chk.frame("table", table, ["item", "verdict"])
+    flags = table[table["verdict"] == "inconsistent"]
+    prob = flags["item"].map(lambda i: AUDIT_PROBLEMS.get(i, i))
+    out = (flags.assign(problem=prob).groupby("problem", sort=False)["item"]
+           .agg(checks="; ".join, n_checks="size").reset_index())
+    out.insert(1, "kind", ["rounding note" if p.startswith("rounding note") else "problem" for p in out["problem"]])
+    out["problem"] = out["problem"].str.replace("rounding note: ", "", regex=False)
     return out
 
 
