@@ -184,7 +184,7 @@ def slope_noise_sd(noise_sd: float, months: float, visits: int = 2) -> float:
     """
     noise_sd = chk.non_negative("noise_sd", noise_sd)
     months = chk.positive("months", months)
-    visits = chk.integer("visits", visits, low=2)
+    visits = chk.integer("visits", visits, low=2, high=10_000)
     if visits == 2:
         return float(np.sqrt(2.0) * noise_sd / months)
     t = np.linspace(0.0, months, visits)
@@ -197,13 +197,13 @@ def true_slope_sd(observed_sd: float, noise_sd: float, months: float, visits: in
     observed variance = true variance + noise variance of an estimated rate
     (:func:`slope_noise_sd`), so the true SD is ``√(observed_sd² − slope_noise_sd²)``. This
     assumes the noise is independent of the true rate and that the observed rates were each
-    estimated over ``months`` from ``visits`` visits. Raises a :class:`ValueError` when the noise
+    estimated over ``months`` from ``visits`` visits (2 to 10,000; ``observed_sd`` up to 10⁶). Raises a :class:`ValueError` when the noise
     alone would exceed the observed spread (the inputs are then inconsistent).
 
     >>> round(true_slope_sd(1.0, 1.0, 6.0), 3)
     0.972
     """
-    observed_sd = chk.positive("observed_sd", observed_sd)
+    observed_sd = chk.in_range("observed_sd", observed_sd, 0.0, 1e6, low_inclusive=False)
     e = slope_noise_sd(noise_sd, months, visits)
     if e >= observed_sd:
         raise ValueError(f"noise_sd={noise_sd!r} is not allowed with observed_sd={observed_sd!r} and months={months!r}: "
@@ -215,7 +215,7 @@ def sd_from_se(se: float, n: int) -> float:
     """Standard deviation implied by the standard error of a mean: ``se · √n`` (approximate when the
     SE is model-based, e.g. a least-squares mean)."""
     se = chk.positive("se", se)
-    n = chk.integer("n", n, low=1)
+    n = chk.integer("n", n, low=1, high=chk.MAX_COUNT)
     return float(se * np.sqrt(n))
 
 
@@ -236,7 +236,7 @@ def period_for_noise(observed_sd: float, true_sd: float, noise_sd: float) -> flo
     >>> round(period_for_noise(2.3, 0.9, 1.0), 2)
     0.67
     """
-    observed_sd = chk.positive("observed_sd", observed_sd)
+    observed_sd = chk.in_range("observed_sd", observed_sd, 0.0, 1e6, low_inclusive=False)
     true_sd = chk.non_negative("true_sd", true_sd)
     noise_sd = chk.positive("noise_sd", noise_sd)
     if true_sd >= observed_sd:

@@ -217,6 +217,12 @@ _OVERRIDES: dict[str, dict[str, Any]] = {
     "evidence.rob_matrix": {"tool": "RoB 2"},
     "matching.love_plot": {},
     "data.describe": {"name": "natural_history"},
+    "progression.slope_noise_sd": {"noise_sd": 1.0, "months": 3.0},
+    "progression.true_slope_sd": {"observed_sd": 2.3, "noise_sd": 1.0, "months": 3.0},
+    "progression.sd_from_se": {"se": 0.66, "n": 66},
+    "progression.sem_from_icc": {"sd": 6.1, "icc": 0.95},
+    "progression.period_for_noise": {"observed_sd": 2.3, "true_sd": 0.93, "noise_sd": 1.0},
+    "simulate.single_arm.null_grid": {"settings": [{"noise_sd": 1.0}], "n_patients": 19, "k": 15, "n": 500},
 }
 
 #: pairs of arguments that must be ordered: their swap is a hostile call

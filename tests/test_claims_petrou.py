@@ -32,6 +32,11 @@ def grid():
 
 
 @pytest.fixture(scope="module")
+def rtm():
+    return pa.rtm_grid(n=saw.N_SCREENED, seed=saw.SEED).set_index(["run-in (months)", "noise SD", "loss ≥ (points)"])
+
+
+@pytest.fixture(scope="module")
 def static():
     return W.static_table(saw.null_responders_explorer())
 
@@ -58,6 +63,11 @@ def test_constructed_example_and_mean_above_100():
     assert (a[need] > 100).all()
     assert a.loc[1, need] > a.loc[0, need]  # "about 219% under a middling assumption" vs "at least 162%"
     assert a.loc[0, share] > rose_pct
+    # "at least 162% ... (at least 115% if the mean is over the 15 responders)": both conditional bounds above 100%
+    assert a.loc[0, need] == pytest.approx(162.1, abs=0.05) and a.loc[2, need] == pytest.approx(115.2, abs=0.05)
+    # "the constructed example has a mean of 106% with only one of its 19 patients gaining points"
+    example = np.r_[np.full(14, 50.0), [-10.0, 0.0, 10.0, 20.0, 1300.0]]
+    assert example.size == N and int(np.sum(example > 100)) == 1 and np.mean(example) > 100
 
 
 def test_metric_explorer_section():
@@ -67,6 +77,10 @@ def test_metric_explorer_section():
     assert t.iloc[1]["> 25% (%)"] > t.iloc[0]["> 25% (%)"]
     for i in (0, 1):
         assert t.iloc[i]["mean (%)"] < t.iloc[i]["median (%)"]
+    # "for slow decliners, 6-month periods move the share above 25% only from 42% to 39%"
+    assert abs(t.iloc[3]["> 25% (%)"] - t.iloc[1]["> 25% (%)"]) < 5
+    # the extreme values do shrink with longer periods
+    assert t.iloc[3]["max (%)"] - t.iloc[3]["min (%)"] < t.iloc[1]["max (%)"] - t.iloc[1]["min (%)"]
 
 
 def test_spread_of_true_rates_section():
@@ -93,6 +107,15 @@ def test_noise_only_section(base):
     assert tr["prob_at_least"](K) < 0.01  # "noise alone does not easily produce 15 of 19"
     assert np.mean(imp) < 0 and np.mean(imp) < np.median(imp)  # "negative", below the median
     assert N * res.share_score_rose(2, 1) < v("clinically_improved_after_inj1")  # "roughly 0.7 of 19, against 7"
+    # "at 1.5 or 2 points, with or without a 1-point shift ... (1.4–2.7 of 19), still well short of 7"
+    for kw in ({"noise_sd": 1.5}, {"noise_sd": 2.0}, {"expectation_bias": 1.0}, {"noise_sd": 1.5, "expectation_bias": 1.0}):
+        rose = N * saw.null_trial(**kw)["result"].share_score_rose(2, 1)
+        assert N * res.share_score_rose(2, 1) < rose < v("clinically_improved_after_inj1") / 2
+    # floor cases: "the floor matters more for the later intervals than for the first"
+    assert np.mean(res.observed[:, -1] == 0) > np.mean(res.observed[:, 2] == 0)
+    # the PRO-ACT SD taken as the true spread: the noise-only answer stays unlikely
+    wide = sim.simulate_untreated(saw.N_SCREENED, seed=saw.SEED, slope_sd=sim.natural_history_defaults()["observed_sd_proact"])
+    assert sim.trial_sized(wide, N, 10)["prob_at_least"](K) < 0.01
 
 
 def test_grid_section(grid):
@@ -107,6 +130,13 @@ def test_grid_section(grid):
         # "a 1-month run-in gives the highest value in every row"; "a rate since onset ... the lowest"
         assert (m.idxmax(axis=1) == "run-in 1 month").all(), anchor
         assert (m.idxmin(axis=1) == "since onset").all(), anchor
+    # both conventions for undefined ratios: leaving them out raises the probability everywhere, to "below about
+    # 3 in 100" (max 0.026) but above 1 in 100 (the old bound does not hold); 1-month run-ins: 13–28% undefined
+    assert (grid["P excl."] >= grid["P"]).all()
+    assert 0.01 < grid["P excl."].max() < 0.03
+    one = grid[grid["before rate"] == "run-in 1 month"]
+    assert 10 < one["undefined (%)"].min() and one["undefined (%)"].max() < 30
+    assert one["P excl."].min() < 0.01 < one["P excl."].max()
     # takeaway: responders "17–47%" with noise alone
     assert 15 < grid["responders (%)"].min() < 20 and 45 < grid["responders (%)"].max() < 50
 
@@ -123,6 +153,28 @@ def test_regression_to_the_mean_section(base):
     assert steep_run["trials"]["p"] > base["trials"]["p"]
 
 
+def test_regression_to_the_mean_grid(rtm, base):
+    mean_decline = sim.natural_history_defaults()["mean_decline"]
+    # "A loss of 3 points over a 3-month run-in is about the average decline"; "2 points in one month is steep (about
+    # twice the average decline)"
+    assert abs(3 / 3 - mean_decline) < 0.1 and 1.8 < 2 / mean_decline < 2.2
+    c = rtm.loc[(1.0, 1.0, 2.0)]
+    # "regression to the mean alone is enough": likely, even at the low end of the Monte Carlo interval
+    assert c["P 1→2 low"] > 0.5 and c["% 1→2"] > 75
+    # "reproduces the trial's later pattern too": shares near 11/12 and 8/10, rising like the published ones
+    assert c["% 2→3"] > 75 and c["% 3→4"] > 85 and c["% 3→4"] > c["% 1→2"]
+    # the answer moves: 3-month run-in at most ~0.27, 6-month at most ~0.02, no requirement below 0.01 (0.022 excluded)
+    assert rtm.loc[3.0, "P 1→2"].max() < 0.5
+    assert rtm.loc[6.0, "P 1→2"].max() < 0.05
+    none = rtm.xs(0.0, level="loss ≥ (points)")
+    assert none["P 1→2"].max() < 0.01 and none["P 1→2 excl."].max() < 0.05
+    # "requiring a loss of only 1 point in a 1-month run-in gives 69% and 0.24"
+    assert 0.1 < rtm.loc[(1.0, 1.0, 1.0), "P 1→2"] < 0.5
+    # the selection requirement raises the share in every cell of the grid
+    for (run_in, noise), g in rtm.groupby(level=["run-in (months)", "noise SD"]):
+        assert (g["% 1→2"].iloc[1:] > g["% 1→2"].iloc[0]).all(), (run_in, noise)
+
+
 def test_shape_section():
     s = pa.shape_grid(n=saw.N_SCREENED, seed=saw.SEED).set_index(["course", "before rate"])["responders (%)"]
     onset = [s[(c, "since onset")] for c in ("slowing", "straight", "slightly speeding up", "speeding up")]
@@ -131,19 +183,26 @@ def test_shape_section():
 
 def test_rating_shift_section(base):
     shifted = saw.null_trial(expectation_bias=1.0)["result"]
-    # "raises the share between the first two injections"; "the share between the second and third stays"
+    # "raises the share between the first two injections"; "the share between the second and third is 35.7% without
+    # the shift and 35.7% with it"
     assert shifted.responder_share(0) > base["result"].responder_share(0) + 0.1
-    assert abs(shifted.responder_share(1) - base["result"].responder_share(1)) < 0.01
+    assert abs(shifted.responder_share(1) - base["result"].responder_share(1)) < 0.001
 
 
-def test_vary_the_assumptions_section(static, base):
+def test_vary_the_assumptions_section(static, base, rtm):
     p15 = f"P(≥{K}/{N})"
     pm = [c for c in static.columns if c.startswith("P(mean")][0]
     # "The noise only panel is the 36% of the section above"
     assert static.loc["Noise only", "responders (%)"] == pytest.approx(round(100 * base["trials"]["p"], 1))
-    # "No single preset makes 15 of 19 likely"; only the stacked one does; even then the mean rarely reaches 107.1%
-    assert static.drop(index="Slowing + onset + shift")[p15].max() < 0.2
-    assert static.loc["Slowing + onset + shift", p15] > 0.5
+    # "Two presets make 15 of 19 likely"; "the other presets stay at or below 0.10"
+    two = ["Slowing + onset + shift", "Short run-in + steep spell"]
+    assert (static.loc[two, p15] > 0.5).all()
+    assert static.drop(index=two)[p15].max() < 0.2
+    # the short-run-in preset is the regression-to-the-mean grid's 1-month / noise 1 / loss ≥ 2 cell
+    assert static.loc["Short run-in + steep spell", "responders (%)"] == pytest.approx(
+        round(rtm.loc[(1.0, 1.0, 2.0), "% 1→2"], 1))
+    # "a mean of at least 107.1% ... appears in 0% of the first preset's trials and 18% of the second's"
+    assert static.loc["Short run-in + steep spell", pm] < 0.05
     assert static.loc["Slowing + onset + shift", pm] < 0.5
     # "the mean over all simulated patients is 31%, yet ... report a mean of at least the published value"
     assert static.loc["Slowing + onset rate", "mean (%)"] < v("mean_improvement_inj1_inj2")
@@ -159,13 +218,28 @@ def test_structured_section():
     # "a risk ... of up to 15% is still compatible"; "the rule of three gives about 3/19"
     assert saf.loc[0, "upper bound %"] == pytest.approx(300 / 19, abs=1.5)
     assert saf.loc[0, "upper bound %"] > 10
+    # "19 received at least one injection, 12 a third and 10 a fourth"
+    assert (N, int(v("evaluable_inj2_inj3")), int(v("evaluable_inj3_inj4"))) == (19, 12, 10)
+    # "up to about a year and a half": three intervals of at most 6 months
+    assert (v("injections_max") - 1) * v("interval_max") == 18
+    # audit: "none is inconsistent"; the one recomputable number is the count analysed
+    counts = __import__("appraisal.audit", fromlist=["x"]).verdict_counts(pa.petrou_audit())
+    assert counts["inconsistent"] == 0 and counts["consistent"] == 1
 
 
 def test_exercises(base):
-    # exercise 1: both lower ends for 8/10 lie above the noise-only share
+    # exercise 1: both lower ends for 8/10 lie above the default noise-only share for interval 3 → 4 (41%), but the
+    # exact one lies below the largest noise-only share of the RTM grid without selection (49%); the short-run-in
+    # setting's 90% lies inside both intervals
     k, n = int(v("responders_inj3_inj4")), int(v("evaluable_inj3_inj4"))
+    p34 = base["result"].responder_share(2)
+    none_max = pa.rtm_grid(n=saw.N_SCREENED, seed=saw.SEED, losses=(0,))["% 3→4"].max() / 100
+    rtm34 = pa.rtm_grid(n=saw.N_SCREENED, seed=saw.SEED, run_ins=(1.0,), noise_sds=(1.0,), losses=(2,))["% 3→4"].iloc[0] / 100
     for method in ("wilson", "exact"):
-        assert proportion_ci(k, n, method=method)[0] > base["trials"]["p"]
+        lo, hi = proportion_ci(k, n, method=method)
+        assert lo > p34 and lo < rtm34 < hi
+    assert proportion_ci(k, n, method="exact")[0] < none_max
+    assert p34 > base["trials"]["p"]  # the 3 → 4 share is not the 1 → 2 share
     # noise exercise: the 3–6 month, noise-1 row repeats the chapter's share; more noise raises the share
     shares = {}
     for noise in (0.0, 1.0, 2.0):

@@ -109,3 +109,25 @@ def test_structured_tables_are_what_the_synthesis_reads():
     assert (first["events"], first["n"]) == (0, 19)
     assert first["upper bound %"] == pytest.approx(100 * (1 - 0.05 ** (1 / 19)), abs=0.05)
     assert len(structured.contradictions("petrou2021")) >= 5
+
+
+def test_rtm_grid_pinned_and_seeded():
+    # the referee's independent run of the book's simulator (seed 20211030, n = 4000): 1-month run-in, noise 1,
+    # enrolled after a loss of >= 2 points -> 79.5% untreated responders, P(>=15/19) = 0.65, later 81% and 90%
+    # (tolerance: 0.1 percentage points and 0.005, i.e. the rounding of the report)
+    from appraisal.widgets import single_arm as saw
+    g = pa.rtm_grid(n=saw.N_SCREENED, seed=saw.SEED, run_ins=(1.0, 3.0), noise_sds=(1.0,), losses=(0, 2))
+    c = g[(g["run-in (months)"] == 1.0) & (g["loss ≥ (points)"] == 2.0)].iloc[0]
+    assert c["% 1→2"] == pytest.approx(79.5, abs=0.1) and c["P 1→2"] == pytest.approx(0.65, abs=0.005)
+    assert c["% 2→3"] == pytest.approx(81, abs=0.5) and c["% 3→4"] == pytest.approx(90, abs=0.5)
+    assert c["enrolled (% of eligible)"] == pytest.approx(38, abs=0.5)
+    # with no requirement the grid repeats the noise-only run (3-month run-in: 36.35%)
+    none = g[(g["run-in (months)"] == 3.0) & (g["loss ≥ (points)"] == 0)].iloc[0]
+    assert none["% 1→2"] == pytest.approx(100 * saw.null_trial()["trials"]["p"])
+    assert (g["P 1→2 low"] <= g["P 1→2"]).all() and (g["P 1→2"] <= g["P 1→2 high"]).all()
+    assert pa.rtm_grid(n=1000, seed=3, run_ins=(1.0,), noise_sds=(1.0,), losses=(2,)).equals(
+        pa.rtm_grid(n=1000, seed=3, run_ins=(1.0,), noise_sds=(1.0,), losses=(2,)))
+    with pytest.raises(ValueError, match="run_ins"):
+        pa.rtm_grid(run_ins=(0.0,))
+    with pytest.raises(ValueError, match="losses"):
+        pa.rtm_grid(losses=(-1,))

@@ -91,23 +91,28 @@ def slope_sd_anchors(noise_sd: float = 1.0, round_scores: bool = True) -> pd.Dat
     observed SD is ``SE · √n`` (:func:`appraisal.progression.sd_from_se`) per month of the
     24-week period, and the true SD removes the noise of an endpoint rate over that period
     (:func:`appraisal.progression.true_slope_sd`). The population-cohort value comes from a
-    mixed model and is used as it stands (its unit is presumed, see the data table).
+    mixed model and is used as it stands (its unit is presumed, see the data table); it has no
+    period, so ``months`` is text: the period to one decimal, or "—".
+    ``noise_sd`` must lie in 0–48 points (the span of the scale); ``round_scores`` is True or False.
     """
     from ..data import value
 
-    noise_sd = chk.non_negative("noise_sd", noise_sd)
+    noise_sd = chk.in_range("noise_sd", noise_sd, 0.0, MAX_SCORE)
+    round_scores = chk.flag("round_scores", round_scores)
     e = _measurement_sd(noise_sd, round_scores)
     nh = lambda q: float(value("natural_history", q))  # noqa: E731
     rows = []
     pop = nh("vaneijk_between_patient_sd_a")
-    rows.append(("population cohort", pop, np.nan, pop))
+    rows.append(("population cohort", pop, None, pop))
     months = nh("edaravone_period_weeks") / WEEKS_PER_MONTH
     obs = prog.sd_from_se(nh("edaravone_placebo_change_se"), int(nh("edaravone_placebo_n"))) / months
     rows.append(("edaravone placebo arm", obs, months, prog.true_slope_sd(obs, e, months)))
     months = nh("centaur_period_weeks") / WEEKS_PER_MONTH
     obs = prog.sd_from_se(nh("centaur_placebo_slope_se"), int(nh("centaur_placebo_n")))
     rows.append(("CENTAUR placebo arm", obs, months, prog.true_slope_sd(obs, e, months)))
-    return pd.DataFrame([{"anchor": a, "source": ANCHORS[a][0], "observed SD": o, "months": m, "true SD": t,
+    # the cohort's value is model-based and has no period: its "months" is "—" (the column holds text)
+    return pd.DataFrame([{"anchor": a, "source": ANCHORS[a][0], "observed SD": o,
+                          "months": "—" if m is None else f"{m:.1f}", "true SD": t,
                           "how": ANCHORS[a][1]} for a, o, m, t in rows])
 
 
@@ -115,6 +120,8 @@ def calibrated_slope_sd(noise_sd: float = 1.0, anchor: str = DEFAULT_ANCHOR, rou
     """True between-patient SD of the monthly rate implied by ``anchor`` at this visit noise
     (see :func:`slope_sd_anchors`)."""
     chk.one_of("anchor", anchor, list(ANCHORS))
+    noise_sd = chk.in_range("noise_sd", noise_sd, 0.0, MAX_SCORE)
+    round_scores = chk.flag("round_scores", round_scores)
     t = slope_sd_anchors(noise_sd, round_scores)
     return float(t.loc[t["anchor"] == anchor, "true SD"].iloc[0])
 
@@ -125,6 +132,7 @@ def natural_history_defaults(noise_sd: float = 1.0) -> dict:
     ``observed_sd_proact`` is the PRO-ACT SD of observed slopes, for comparison only."""
     from ..data import value
 
+    noise_sd = chk.in_range("noise_sd", noise_sd, 0.0, MAX_SCORE)
     return {
         "mean_decline": float(value("natural_history", "proact_mean_decline")),
         "slope_sd": calibrated_slope_sd(noise_sd),
@@ -230,13 +238,17 @@ def simulate_untreated(
     many points during the run-in are enrolled (enrolment after a steep spell, a route to
     regression to the mean). ``expectation_bias``: points added to every observed score after
     the first injection, standing for unblinded rating or reporting, with no change in the
-    disease (0 = none).
+    disease (0 = none). ``noise_sd`` must lie in 0–48 points.
+
+    ``extra`` holds ``true_score`` (enrolled × visits, the noiseless score before rounding) and
+    ``n_eligible`` (screened patients meeting the score and age criteria, before any
+    ``min_run_in_loss`` requirement).
     """
     from ..data import value
 
     n = chk.integer("n", n, low=1, high=1_000_000)
     gen = make_rng(seed)
-    noise_sd = chk.non_negative("noise_sd", noise_sd)
+    noise_sd = chk.in_range("noise_sd", noise_sd, 0.0, MAX_SCORE)
     if not isinstance(round_scores, bool):
         raise ValueError(f"round_scores={round_scores!r} is not allowed: round_scores must be True or False.")
     # the scale spans 48 points: a monthly rate (or its SD) beyond that is not ALS as the ALSFRS-R measures it
@@ -285,9 +297,10 @@ def simulate_untreated(
     obs = np.clip(obs, 0, MAX_SCORE)  # the instrument's range: 0–48
 
     enrolled = (obs[:, 0] > entry_min_score) & (age >= age_lo) & (age <= age_hi)
+    n_eligible = int(enrolled.sum())  # before any requirement on the run-in
     if min_run_in_loss is not None:
         enrolled &= (obs[:, 0] - obs[:, 1]) >= min_run_in_loss
-    obs, rel, b = obs[enrolled], rel[enrolled], b[enrolled]
+    obs, rel, b, true_score = obs[enrolled], rel[enrolled], b[enrolled], true_score[enrolled]
     since_onset = since_onset[enrolled]
     m = int(enrolled.sum())
 
@@ -316,6 +329,7 @@ def simulate_untreated(
         params=params, n_screened=n, n_enrolled=m, visit_months=rel, observed=obs, true_rate=b,
         rate_before=rate_before, rate_after=rate_after, rate_whole=rate_whole, defined=defined,
         improvement=improvement, improvement_whole=improvement_whole, threshold=threshold,
+        extra={"true_score": true_score, "n_eligible": n_eligible},
     )
 
 
@@ -364,25 +378,39 @@ def null_grid(settings: list[dict], n_patients: int, k: int, *, n: int = 4000, s
     and ``seed`` for all) and tabulate, for each, the untreated responder share in ``interval``
     and the probability that a trial of ``n_patients`` shows at least ``k`` responders.
 
-    Columns: the settings' keys, ``slope_sd used``, ``enrolled``, ``responders (%)``,
-    ``undefined (%)``, ``P(≥k)`` (binomial in the simulated share), and ``P low``/``P high``:
-    the same probability at the ends of the share's Wilson interval at ``level`` (the Monte
-    Carlo uncertainty, which matters for very small probabilities).
+    Columns: the settings' keys (a key missing from one dict shows the value that run used, its
+    default), ``slope_sd used``, ``enrolled``, ``responders (%)``, ``undefined (%)``, ``P(≥k)``
+    (binomial in the simulated share), and ``P low``/``P high``: the same probability at the ends
+    of the share's Wilson interval at ``level`` (the Monte Carlo uncertainty, which matters for
+    very small probabilities). Those columns count patients with no defined improvement (an
+    earlier rate of exactly 0) as non-responders; ``responders, undefined excluded (%)`` and
+    ``P(≥k), undefined excluded`` leave them out of the denominator instead (the like-for-like
+    reading when a trial reports every patient as evaluable). At most 200 settings and
+    ``n`` up to 200,000.
     """
     if not isinstance(settings, (list, tuple)) or not settings or not all(isinstance(d, dict) for d in settings):
         raise ValueError(f"settings={settings!r} is not allowed: give a non-empty list of keyword dicts.")
+    if len(settings) > 200:
+        raise ValueError(f"settings with {len(settings)} entries is not allowed: settings must hold at most 200.")
     n_patients = chk.integer("n_patients", n_patients, low=1, high=10_000)
     k = chk.integer("k", k, low=0, high=n_patients)
+    n = chk.integer("n", n, low=1, high=200_000)
+    level = chk.probability("level", level)
+    keys = list(dict.fromkeys(key for kw in settings for key in kw))
+    prob = lambda q: float(stats.binom.sf(k - 1, n_patients, q))  # noqa: E731
     rows = []
     for kw in settings:
         r = simulate_untreated(n, seed=seed, **kw)
         if r.n_enrolled == 0:
             raise ValueError(f"settings entry {kw!r} is not allowed: nobody was enrolled.")
-        count = int(round(r.responder_share(interval) * r.n_enrolled))
+        imp = r.improvements(interval)
+        count = int(np.sum(imp > r.threshold))
         p = count / r.n_enrolled
         lo, hi = proportion_ci(count, r.n_enrolled, level) if 0 < count < r.n_enrolled else (p, p)
-        prob = lambda q: float(stats.binom.sf(k - 1, n_patients, q))  # noqa: E731
-        rows.append({**kw, "slope_sd used": float(r.params["slope_sd"]), "enrolled": int(r.n_enrolled),
+        p_ex = count / imp.size if imp.size else 0.0
+        used = {key: (kw[key] if key in kw else r.params.get(key)) for key in keys}
+        rows.append({**used, "slope_sd used": float(r.params["slope_sd"]), "enrolled": int(r.n_enrolled),
                      "responders (%)": 100 * p, "undefined (%)": 100 * r.share_undefined(),
-                     f"P(≥{k})": prob(p), "P low": prob(lo), "P high": prob(hi)})
+                     f"P(≥{k})": prob(p), "P low": prob(lo), "P high": prob(hi),
+                     "responders, undefined excluded (%)": 100 * p_ex, f"P(≥{k}), undefined excluded": prob(p_ex)})
     return pd.DataFrame(rows)

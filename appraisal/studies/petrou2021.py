@@ -7,7 +7,9 @@ responder report with the same quantity names can be audited the same way.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
+from scipy import stats
 
 from .. import _checks as chk
 from ..audit import Check, audit
@@ -16,7 +18,8 @@ from ..recompute import percentage, proportion_ci
 from ..simulate import single_arm as sim
 
 __all__ = ["INTERVALS", "responder_table", "petrou_checks", "petrou_audit", "constraints", "summary_vs_publication",
-           "mean_improvement_arithmetic", "NOISE_GRID", "BEFORE_SETTINGS", "SHAPES", "p15_grid", "shape_grid"]
+           "mean_improvement_arithmetic", "NOISE_GRID", "BEFORE_SETTINGS", "SHAPES", "p15_grid", "shape_grid",
+           "RTM_RUN_INS", "RTM_NOISE", "RTM_LOSSES", "later_intervals", "rtm_grid"]
 
 TABLE = "petrou2021_results"
 
@@ -182,29 +185,42 @@ def _trial(name: str) -> tuple[int, int]:
     return _v(t, "analysed"), _v(t, "responders_inj1_inj2")
 
 
+def _grid_args(n, seed, name):
+    n = chk.integer("n", n, low=100, high=200_000)
+    seed = chk.seed("seed", seed)
+    name = chk.text("name", name, empty=False)
+    return n, seed, name
+
+
 def p15_grid(n: int = 4000, seed: int = 0, noise_sds=NOISE_GRID, name: str = TABLE) -> pd.DataFrame:
     """P(at least the published responders of the published number analysed, injection 1 → 2) with no
     treatment, over visit noise × how the earlier rate was measured × the anchor of the true
     between-patient SD (:data:`appraisal.simulate.single_arm.ANCHORS`, calibrated to each noise level).
     Straight-line decline, no rating shift. Columns of :func:`appraisal.simulate.single_arm.null_grid`
-    plus ``anchor`` and ``before rate``."""
+    (both conventions for undefined ratios) plus ``anchor`` and ``before rate``, with ``P`` and
+    ``P excl.`` for the probability with undefined ratios counted as non-responders or left out.
+    ``n`` from 100 to 200,000 screened patients per cell; ``noise_sds`` at most 8 values in 0–5 points."""
+    n, seed, name = _grid_args(n, seed, name)
+    noise_sds = chk.array("noise_sds", noise_sds, ndim=1, max_size=8, low=0.0, high=5.0)
     n_obs, k_obs = _trial(name)
     settings, labels = [], []
     for anchor in sim.ANCHORS:
         for noise in noise_sds:
-            sd = sim.calibrated_slope_sd(noise, anchor)
+            sd = sim.calibrated_slope_sd(float(noise), anchor)
             for label, kw in BEFORE_SETTINGS.items():
                 settings.append({"noise_sd": float(noise), "slope_sd": sd, **kw})
                 labels.append((anchor, label))
     g = sim.null_grid(settings, n_obs, k_obs, n=n, seed=seed)
     g.insert(0, "before rate", [b for _, b in labels])
     g.insert(0, "anchor", [a for a, _ in labels])
-    return g.rename(columns={f"P(≥{k_obs})": "P"})
+    return g.rename(columns={f"P(≥{k_obs})": "P", f"P(≥{k_obs}), undefined excluded": "P excl."})
 
 
 def shape_grid(n: int = 4000, seed: int = 0, name: str = TABLE) -> pd.DataFrame:
     """The same probability and the untreated responder share for each shape of course in :data:`SHAPES`,
-    with the earlier rate from a 3-month run-in or since symptom onset (default noise and spread)."""
+    with the earlier rate from a 3-month run-in or since symptom onset (default noise and spread).
+    ``n`` from 100 to 200,000."""
+    n, seed, name = _grid_args(n, seed, name)
     n_obs, k_obs = _trial(name)
     settings, labels = [], []
     for shape, p in SHAPES.items():
@@ -214,4 +230,71 @@ def shape_grid(n: int = 4000, seed: int = 0, name: str = TABLE) -> pd.DataFrame:
     g = sim.null_grid(settings, n_obs, k_obs, n=n, seed=seed)
     g.insert(0, "before rate", [b for _, b in labels])
     g.insert(0, "course", [s for s, _ in labels])
-    return g.rename(columns={f"P(≥{k_obs})": "P"})
+    return g.rename(columns={f"P(≥{k_obs})": "P", f"P(≥{k_obs}), undefined excluded": "P excl."})
+
+
+#: run-in lengths (months), visit-noise SDs (points) and run-in losses (points; 0 = no requirement) of the
+#: regression-to-the-mean grid: enrolment only after the observed score fell by at least that much in the run-in
+RTM_RUN_INS = (1.0, 3.0, 6.0)
+RTM_NOISE = (1.0, 1.5, 2.0)
+RTM_LOSSES = (0, 1, 2, 3, 4)
+
+
+def later_intervals(name: str = TABLE) -> list[tuple[str, int, int, int]]:
+    """(label, interval index, responders, evaluable) for the three published between-injection intervals."""
+    name = chk.text("name", name, empty=False)
+    t = reported(name)
+    return [(lab, i, _v(t, k), _v(t, n)) for i, (lab, k, n) in enumerate(INTERVALS[:3])]
+
+
+def rtm_grid(n: int = 4000, seed: int = 0, run_ins=RTM_RUN_INS, noise_sds=RTM_NOISE, losses=RTM_LOSSES,
+             name: str = TABLE) -> pd.DataFrame:
+    """Regression to the mean alone: run-in length × visit noise × the run-in loss required for enrolment.
+
+    Straight-line decline, the calibrated true spread at each noise, no slowing, no onset rate, no
+    rating shift. For each cell, one :func:`appraisal.simulate.single_arm.simulate_untreated` run of
+    ``n`` screened patients (same ``seed`` for all cells) and, for each published interval
+    (:func:`later_intervals`), the untreated responder share and the binomial probability of at least
+    the published count among the published evaluable patients, with undefined ratios counted as
+    non-responders (``% 1→2``, ``P 1→2`` ...) and left out (``% 1→2 excl.``, ``P 1→2 excl.``).
+    ``P 1→2 low``/``high``: the probability at the ends of the share's 95% Wilson interval (Monte Carlo
+    uncertainty). ``enrolled (% of eligible)``: the share of patients meeting the published entry
+    criteria whom the run-in requirement keeps. The later intervals are compared with the same
+    pre-treatment rate as the first, so they share its bias (and are not independent of it).
+    At most 6 values in each of ``run_ins`` (0.25–12 months), ``noise_sds`` (0–5 points) and
+    ``losses`` (0–10 points); ``n`` from 100 to 200,000.
+    """
+    n, seed, name = _grid_args(n, seed, name)
+    run_ins = chk.array("run_ins", run_ins, ndim=1, max_size=6, low=0.25, high=12.0)
+    noise_sds = chk.array("noise_sds", noise_sds, ndim=1, max_size=6, low=0.0, high=5.0)
+    losses = chk.array("losses", losses, ndim=1, max_size=6, low=0.0, high=10.0)
+    ivs = later_intervals(name)
+    short = {0: "1→2", 1: "2→3", 2: "3→4"}
+    prob = lambda k, m, q: float(stats.binom.sf(k - 1, m, q))  # noqa: E731
+    rows = []
+    for run_in in run_ins:
+        for noise in noise_sds:
+            for loss in losses:
+                r = sim.simulate_untreated(n, seed=seed, noise_sd=float(noise), run_in_months=float(run_in),
+                                           min_run_in_loss=float(loss) if loss > 0 else None)
+                row = {"run-in (months)": float(run_in), "noise SD": float(noise), "loss ≥ (points)": float(loss),
+                       "enrolled": int(r.n_enrolled),
+                       "enrolled (% of eligible)": 100 * r.n_enrolled / max(r.extra["n_eligible"], 1),
+                       "undefined (%)": 100 * r.share_undefined() if r.n_enrolled else 0.0}
+                for lab, i, k, m in ivs:
+                    if r.n_enrolled == 0:
+                        p = p_ex = lo = hi = 0.0
+                    else:
+                        imp = r.improvements(i)
+                        count = int(np.sum(imp > r.threshold))
+                        p = count / r.n_enrolled
+                        p_ex = count / imp.size if imp.size else 0.0
+                        lo, hi = proportion_ci(count, r.n_enrolled) if 0 < count < r.n_enrolled else (p, p)
+                    row[f"% {short[i]}"] = 100 * p
+                    row[f"P {short[i]}"] = prob(k, m, p)
+                    if i == 0:
+                        row["P 1→2 low"], row["P 1→2 high"] = prob(k, m, lo), prob(k, m, hi)
+                    row[f"% {short[i]} excl."] = 100 * p_ex
+                    row[f"P {short[i]} excl."] = prob(k, m, p_ex)
+                rows.append(row)
+    return pd.DataFrame(rows)

@@ -25,13 +25,15 @@ DISPLAY_RANGE = (-300.0, 300.0)  # x-axis of the histograms; values outside are 
 _INTERVALS = {"3 months": (3.0, 3.0), "3–6 months (as in the trial)": (3.0, 6.0), "6 months": (6.0, 6.0)}
 _SHAPES = {"straight line": 1.0, "slowing with time": 0.7, "slightly speeding up (PRO-ACT average)": 1.2,
            "speeding up with time": 1.4}
-_BEFORE = {"3-month run-in before injection 1": "run_in", "since symptom onset (48 − score)/months": "onset"}
-_STEEP = {"no": 0, "lost ≥ 2 points in the run-in": 2, "lost ≥ 3 points in the run-in": 3}
+_BEFORE = {"run-in before injection 1": "run_in", "since symptom onset (48 − score)/months": "onset"}
+_RUN_IN = {"1 month": 1.0, "3 months": 3.0, "6 months": 6.0}
+_STEEP = {"no": 0, "lost ≥ 1 point in the run-in": 1, "lost ≥ 2 points in the run-in": 2,
+          "lost ≥ 3 points in the run-in": 3}
 
 
 def null_trial(noise_sd: float = 1.0, interval: tuple[float, float] = (3.0, 6.0), shape_exponent: float = 1.0,
                entry_min_score: int = 20, before: str = "run_in", steep_run_in: int = 0,
-               expectation_bias: float = 0.0, observed_responders: int | None = None,
+               run_in_months: float = 3.0, expectation_bias: float = 0.0, observed_responders: int | None = None,
                observed_n: int | None = None, observed_mean: float | None = None) -> dict:
     """One untreated simulation plus trial-sized resampling, packed for the explorer.
 
@@ -39,7 +41,8 @@ def null_trial(noise_sd: float = 1.0, interval: tuple[float, float] = (3.0, 6.0)
     numbers wherever the chapter shows it. The true between-patient SD of the rate is
     calibrated to the chosen visit noise (:func:`appraisal.simulate.single_arm.calibrated_slope_sd`).
     ``steep_run_in`` = 0 means no enrolment requirement on the run-in; a positive value
-    enrols only patients who lost at least that many points in it. The observed values are
+    enrols only patients who lost at least that many points in it; ``run_in_months`` is the time
+    from screening to the first injection (the run-in that gives the earlier rate). The observed values are
     only carried to the summary and the figure; by default they are the trial's published
     responders, patients analysed and mean improvement (injection 1 → 2) from ``data/petrou2021_results``.
     """
@@ -53,7 +56,7 @@ def null_trial(noise_sd: float = 1.0, interval: tuple[float, float] = (3.0, 6.0)
         observed_mean = float(value("petrou2021_results", "mean_improvement_inj1_inj2"))
     res = simulate_untreated(
         N_SCREENED, seed=SEED, noise_sd=noise_sd, interval_months=interval, shape_exponent=shape_exponent,
-        entry_min_score=entry_min_score, before=before,
+        entry_min_score=entry_min_score, before=before, run_in_months=run_in_months,
         min_run_in_loss=None if not steep_run_in else steep_run_in, expectation_bias=expectation_bias,
     )
     if res.n_enrolled == 0:
@@ -117,12 +120,14 @@ def null_responders_explorer() -> Explorer:
         "shape_exponent": Choice(_SHAPES, 1.0, "shape of decline"),
         "entry_min_score": IntSlider(0, 40, 20, "enrol if ALSFRS-R above"),
         "before": Choice(_BEFORE, "run_in", "rate 'before' measured"),
+        "run_in_months": Choice(_RUN_IN, 3.0, "run-in length"),
         "steep_run_in": Choice(_STEEP, 0, "enrol only after a steep spell"),
         "expectation_bias": Slider(0.0, 3.0, 0.5, 0.0, "unblinded rating shift (points)"),
     }
     presets = [
         Preset("Noise only", {}),
         Preset("Steep run-in", {"steep_run_in": 3}),
+        Preset("Short run-in + steep spell", {"run_in_months": 1.0, "steep_run_in": 2}),
         Preset("Slowing + onset rate", {"shape_exponent": 0.7, "before": "onset"}),
         Preset("Speeding up + onset rate", {"shape_exponent": 1.2, "before": "onset"}),
         Preset("+1 point shift", {"expectation_bias": 1.0}),
