@@ -173,6 +173,9 @@ def approved_in(jurisdiction: str = "United States", disease: str = "ALS", name:
     count once. This is how the chapter sets the sources' "two approved drugs" against the
     status as of the table's date.
     """
+    jurisdiction = chk.text("jurisdiction", jurisdiction, empty=False)
+    disease = chk.text("disease", disease, empty=False)
+    name = chk.text("name", name, empty=False)
     t = data.load_table(name)
     if jurisdiction not in set(t["jurisdiction"]):
         raise ValueError(f"jurisdiction={jurisdiction!r} is not allowed: the table holds {sorted(set(t['jurisdiction']))}.")
