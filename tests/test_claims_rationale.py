@@ -109,11 +109,12 @@ def test_trial_powered_for_a_larger_effect_than_seen():
 
 def test_structured_appraisal_wording():
     sj = structured.judgments(["debamestrocel"]).set_index("domain")["judgment"]
-    assert sj["Overall"] == "some concerns"
+    assert sj["Overall"] == "high"  # "the overall judgment is high"
+    assert sj["Missing outcome data"] == "high"  # "the RoB 2 algorithm gives high"
     assert sj["Randomization process"] == "some concerns"  # "that alone gives some concerns"
-    q = structured.questions("debamestrocel")
-    ni = q[q["answer"] == "NI"]
-    assert {"1.2", "3.1"} <= set(ni["item"])  # the two open points the text names
+    q = structured.questions("debamestrocel").set_index("item")["answer"]
+    assert q["1.2"] == "NI" and q["3.4"] == "NI"  # the two open points the text names
+    assert (q["3.1"], q["3.2"], q["3.3"]) == ("PN", "PN", "PY")
     assert len(structured.contradictions("debamestrocel")) == 3  # "in three places"
 
 
