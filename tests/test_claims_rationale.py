@@ -152,3 +152,19 @@ def test_phase_2_is_the_other_randomized_placebo_study():
     msc = data.load_table("als_msc_trials").set_index("trial")
     ph2 = msc.loc["NurOwn phase 2"]
     assert ph2["comparator"] == "placebo" and "randomized" in ph2["design"] and "similar" in ph2["primary_result"]
+
+
+def test_erratum_subgroup_result_is_borderline_and_secondary():
+    # "with p = 0.050 ... at the edge of the 0.05 threshold"; the primary result stayed null
+    assert data.value(R, "erratum_subgroup_change_p") == pytest.approx(0.05, abs=1e-9)
+    assert data.value(R, "odds_ratio_p") > 0.05
+    c = structured.contradictions("debamestrocel")
+    assert c["topic"].str.contains("subgroup analyses of the secondary endpoint").any()
+
+
+def test_missing_outcome_answers_rest_on_the_registry_and_table_4():
+    # 196 randomized, 7 not treated; 116 of 145 with a week-28 change ("about a fifth" without one)
+    assert data.value(R, "n_randomized") - data.value(R, "n_not_treated_msc") - data.value(R, "n_not_treated_placebo") \
+        == data.value(R, "n_treated_total")
+    share = 1 - data.value(R, "table4_change_n_min26") / data.value(R, "table4_responder_n_min26")
+    assert 0.15 < share < 0.25
