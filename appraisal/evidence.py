@@ -48,7 +48,6 @@ __all__ = [
     "study_sizes",
     "results_figure",
     "interval_widths",
-    "rob2_missing_data",
     "overall_by_design",
     "p_range_from_printed_ci",
     "rounding_audit",
@@ -647,25 +646,3 @@ def certainty_table(directory: Path | str | None = None) -> pd.DataFrame:
         })
     return pd.DataFrame(rows)
 
-
-def rob2_missing_data(a31: str, a32: str | None, a33: str | None, a34: str | None) -> str:
-    """The RoB 2 algorithm for domain 3, "Missing outcome data", from its four signalling answers.
-
-    Sterne et al. 2019 :cite:`sterne2019` (RoB 2 guidance, domain 3): 3.1 Y/PY gives low
-    risk; otherwise 3.2 Y/PY gives low; otherwise 3.3 N/PN gives low; otherwise 3.4 N/PN
-    gives some concerns and 3.4 Y/PY/NI gives high. Answers are ``Y, PY, PN, N, NI``;
-    a question the path does not reach may be ``None``. A judgment that departs from this
-    needs a written reason (RoB 2 allows overriding the algorithm, with justification).
-    """
-    yes, no, answers = {"Y", "PY"}, {"N", "PN"}, ("Y", "PY", "PN", "N", "NI")
-    chk.choice("a31", a31, answers)
-    if a31 in yes:
-        return "low"
-    chk.choice("a32", a32, ("Y", "PY", "PN", "N"))
-    if a32 in yes:
-        return "low"
-    chk.choice("a33", a33, answers)
-    if a33 in no:
-        return "low"
-    chk.choice("a34", a34, answers)
-    return "some concerns" if a34 in no else "high"

@@ -32,7 +32,7 @@ from . import data
 from .evidence import JUDGMENTS, ROB2_DOMAINS, ROBINS_I_DOMAINS, SEVERITY
 from .recompute import zero_event_upper
 
-__all__ = ["ANSWERS", "signalling", "questions", "judgments", "signalling_tables", "contradictions", "safety"]
+__all__ = ["ANSWERS", "rob2_missing_data", "signalling", "questions", "judgments", "signalling_tables", "contradictions", "safety"]
 
 #: answers to a signalling question (RoB 2 and ROBINS-I): yes, probably yes, probably no, no,
 #: no information, not applicable
@@ -95,6 +95,24 @@ def signalling(name: str, directory=None) -> pd.DataFrame:
             raise ValueError(f"{name}: study={study!r}: overall judgment={overall!r} is not allowed; it must be at "
                              f"least as serious as the worst domain.")
     return t
+
+
+def rob2_missing_data(a31: str, a32: str, a33: str, a34: str) -> str:
+    """The RoB 2 algorithm's proposed judgment for domain 3, missing outcome data :cite:`sterne2019`.
+
+    3.1 Y/PY (data for nearly all) → low. Otherwise 3.2 Y/PY (evidence the result is not
+    biased) → low. Otherwise 3.3 N/PN (missingness could not depend on the true value) →
+    low. Otherwise 3.4 N/PN → some concerns; 3.4 Y/PY/NI → high. Allowed answers follow
+    the RoB 2 tool: 3.1 Y/PY/PN/N/NI; 3.2 Y/PY/PN/N/NA (no NI); 3.3 and 3.4 Y/PY/PN/N/NI/NA.
+    A reviewer may override the proposed judgment, but must say so and why.
+    """
+    chk.one_of("a31", a31, ["Y", "PY", "PN", "N", "NI"])
+    chk.one_of("a32", a32, ["Y", "PY", "PN", "N", "NA"])
+    chk.one_of("a33", a33, ["Y", "PY", "PN", "N", "NI", "NA"])
+    chk.one_of("a34", a34, ["Y", "PY", "PN", "N", "NI", "NA"])
+    if a31 in ("Y", "PY") or a32 in ("Y", "PY") or a33 in ("N", "PN"):
+        return "low"
+    return "some concerns" if a34 in ("N", "PN") else "high"
 
 
 def questions(name: str, directory=None) -> pd.DataFrame:

@@ -109,18 +109,22 @@ def test_debamestrocel_judgments_pinned():
 
 
 @pytest.mark.parametrize("answers, expected", [
-    (("Y", None, None, None), "low"), (("PN", "PY", None, None), "low"), (("NI", "N", "PN", None), "low"),
+    (("Y", "NA", "NA", "NA"), "low"), (("PN", "PY", "NA", "NA"), "low"), (("NI", "N", "PN", "NA"), "low"),
     (("NI", "PN", "PY", "PN"), "some concerns"), (("NI", "PN", "PY", "NI"), "high"), (("N", "N", "Y", "Y"), "high"),
 ])
 def test_rob2_missing_data_algorithm(answers, expected):
-    assert E.rob2_missing_data(*answers) == expected
+    from appraisal import structured
+
+    assert structured.rob2_missing_data(*answers) == expected
 
 
 def test_rob2_missing_data_refuses_bad_answers():
+    from appraisal import structured
+
     with pytest.raises(ValueError, match=r"a31=.* is not allowed"):
-        E.rob2_missing_data("maybe", None, None, None)
+        structured.rob2_missing_data("maybe", "NA", "NA", "NA")
     with pytest.raises(ValueError, match=r"a32=.* is not allowed"):
-        E.rob2_missing_data("NI", None, "PY", "NI")  # 3.2 must be answered once 3.1 is not Y/PY
+        structured.rob2_missing_data("NI", "NI", "PY", "NI")  # 3.2 has no "no information" answer
 
 
 def test_debamestrocel_missing_data_judgment_follows_the_algorithm():
@@ -130,7 +134,7 @@ def test_debamestrocel_missing_data_judgment_follows_the_algorithm():
     q = structured.questions("debamestrocel")
     a = q[q["domain"] == "Missing outcome data"].set_index("item")["answer"]
     rob = E.risk_of_bias().set_index(["study", "domain"])["judgment"]
-    assert E.rob2_missing_data(a["3.1"], a.get("3.2"), a.get("3.3"), a.get("3.4")) == \
+    assert structured.rob2_missing_data(a["3.1"], a["3.2"], a["3.3"], a["3.4"]) == \
         rob.loc[("cudkowicz2022", "Missing outcome data")]
 
 
