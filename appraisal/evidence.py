@@ -314,9 +314,14 @@ def interval_widths(results: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
     if not isinstance(results, pd.DataFrame) or not {"study", "effect_measure", "lower", "upper"} <= set(results):
         raise ValueError("results is not allowed: results must be the DataFrame returned by study_results().")
     level = chk.probability("level", level)
-    r = results[results["effect_measure"].str.endswith("ratio") & results["lower"].notna()].copy()
+    r = results[results["effect_measure"].astype(str).str.endswith("ratio") & results["lower"].notna()].copy()
     if r.empty:
         raise ValueError("results is not allowed: it holds no ratio estimate with an interval.")
+    chk.frame("results", r, numeric=["estimate", "lower", "upper"])
+    for lo, hi in zip(r["lower"], r["upper"]):
+        if not 0 < lo < hi:
+            raise ValueError(f"results is not allowed: a ratio interval must have 0 < lower < upper "
+                             f"(a row holds {lo!r} to {hi!r}).")
     r["se_log"] = [recompute.se_from_ci(lo, hi, level=level, log=True) for lo, hi in zip(r["lower"], r["upper"])]
     r["natural_width"] = r["upper"] - r["lower"]
     r["fold_width"] = r["upper"] / r["lower"]
@@ -439,10 +444,16 @@ def risk_of_bias(directory: Path | str | None = None, names: list[str] | None = 
 
 
 def _filled_signalling(directory) -> list[str]:
-    """Names of the ``*_signalling`` tables that hold rows."""
+    """Names of the ``*_signalling`` tables that hold rows.
+
+    A table still at its header is recognised from the CSV itself, before the loader's
+    gate (which refuses a table without rows) is asked to read it.
+    """
     from . import structured
 
-    return [t for t in structured.signalling_tables(directory) if not data.load_table(t, directory).empty]
+    folder = data._dir(directory)
+    return [t for t in structured.signalling_tables(directory)
+            if not pd.read_csv(folder / f"{t}.csv", nrows=1, dtype=str).empty]
 
 
 def unappraised_studies(directory: Path | str | None = None) -> list[str]:
@@ -634,3 +645,4 @@ def certainty_table(directory: Path | str | None = None) -> pd.DataFrame:
             "worst_overall_rob": worst, "finding": r["finding"],
         })
     return pd.DataFrame(rows)
+

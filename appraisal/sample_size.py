@@ -279,7 +279,7 @@ def sd_for_total(
     def gap(sd):
         return float(power_for_total(total, mean_decline, sd, slowing, dropout, alpha, method)) - power
 
-    lo, hi = 1e-3, 100.0
+    lo, hi = 1e-3, 48.0  # the SD range _check_design allows (ALSFRS-R points per month)
     if gap(hi) > 0 or gap(lo) < 0:
         raise ValueError(f"total={total!r} is not allowed: no SD between {lo} and {hi} gives power {power}.")
     return float(brentq(gap, lo, hi, xtol=1e-9))

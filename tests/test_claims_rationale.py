@@ -109,11 +109,12 @@ def test_trial_powered_for_a_larger_effect_than_seen():
 
 def test_structured_appraisal_wording():
     sj = structured.judgments(["debamestrocel"]).set_index("domain")["judgment"]
-    assert sj["Overall"] == "some concerns"
+    assert sj["Overall"] == "high"  # "the overall judgment is high"
+    assert sj["Missing outcome data"] == "high"  # "the RoB 2 algorithm gives high"
     assert sj["Randomization process"] == "some concerns"  # "that alone gives some concerns"
-    q = structured.questions("debamestrocel")
-    ni = q[q["answer"] == "NI"]
-    assert {"1.2", "3.1"} <= set(ni["item"])  # the two open points the text names
+    q = structured.questions("debamestrocel").set_index("item")["answer"]
+    assert q["1.2"] == "NI" and q["3.4"] == "NI"  # the two open points the text names
+    assert (q["3.1"], q["3.2"], q["3.3"]) == ("PN", "PN", "PY")
     assert len(structured.contradictions("debamestrocel")) == 3  # "in three places"
 
 
@@ -151,3 +152,19 @@ def test_phase_2_is_the_other_randomized_placebo_study():
     msc = data.load_table("als_msc_trials").set_index("trial")
     ph2 = msc.loc["NurOwn phase 2"]
     assert ph2["comparator"] == "placebo" and "randomized" in ph2["design"] and "similar" in ph2["primary_result"]
+
+
+def test_erratum_subgroup_result_is_borderline_and_secondary():
+    # "with p = 0.050 ... at the edge of the 0.05 threshold"; the primary result stayed null
+    assert data.value(R, "erratum_subgroup_change_p") == pytest.approx(0.05, abs=1e-9)
+    assert data.value(R, "odds_ratio_p") > 0.05
+    c = structured.contradictions("debamestrocel")
+    assert c["topic"].str.contains("subgroup analyses of the secondary endpoint").any()
+
+
+def test_missing_outcome_answers_rest_on_the_registry_and_table_4():
+    # 196 randomized, 7 not treated; 116 of 145 with a week-28 change ("about a fifth" without one)
+    assert data.value(R, "n_randomized") - data.value(R, "n_not_treated_msc") - data.value(R, "n_not_treated_placebo") \
+        == data.value(R, "n_treated_total")
+    share = 1 - data.value(R, "table4_change_n_min26") / data.value(R, "table4_responder_n_min26")
+    assert 0.15 < share < 0.25

@@ -52,9 +52,54 @@ def test_hr_interval_looks_narrower_on_the_natural_scale(widths):
     assert widths.loc["barczewska2020", "natural_width"] < widths.loc["uccelli2021", "natural_width"]
 
 
-def test_mesems_narrowest_debamestrocel_widest(widths):
+def _counts_se():
+    from appraisal.studies import debamestrocel
+
+    row = debamestrocel.whole_trial().iloc[0]  # 31/95 vs 26/94, the rebuilt counts
+    return recompute.se_from_ci(row["lower"], row["upper"], log=True)
+
+
+def test_mesems_narrowest_debamestrocel_widest_from_p(widths):
+    # "Recovered from the published odds ratio and its p-value ... the widest of the three"
     order = list(widths.index)  # interval_widths sorts narrowest first
     assert order == ["uccelli2021", "barczewska2020", "cudkowicz2022"]
+
+
+def test_debamestrocel_from_counts_lies_between(widths):
+    # "Rebuilt from the counts ... between the other two"; "MESEMS is the narrowest" under both (referee M3)
+    se = _counts_se()
+    assert se == pytest.approx(0.318, abs=1e-3)
+    assert widths.loc["uccelli2021", "se_log"] < se < widths.loc["barczewska2020", "se_log"]
+    assert se < widths.loc["cudkowicz2022", "se_log"]  # the two versions differ: the ranking depends on it
+
+
+def test_optimal_information_size_not_met():
+    # "needs about N patients per arm, against the 95 per arm the trial treated"
+    from statsmodels.stats.power import NormalIndPower
+    from statsmodels.stats.proportion import proportion_effectsize
+
+    p0 = 26 / 94
+    n = NormalIndPower().solve_power(proportion_effectsize(p0 + 0.10, p0), power=0.8, alpha=0.05)
+    assert n > 3 * 95  # "several times smaller" (certainty.csv reason)
+
+
+def test_one_imprecision_rule_for_both_randomized_questions():
+    # both intervals span appreciable benefit and harm and both trials are below the information size: −2 each
+    raw = data.load_table("certainty").set_index("question_id")
+    assert int(raw.loc["als_function", "imprecision"]) == -2
+    widths = evidence.interval_widths(evidence.study_results()).set_index("study")
+    for study in ["cudkowicz2022", "uccelli2021"]:
+        lo, hi = widths.loc[study, ["lower", "upper"]]
+        assert lo < 0.8 and hi > 1.25  # from an appreciable effect one way to one the other way
+    lo, hi = _counts_lohi()
+    assert lo < 0.8 and hi > 1.25  # also for the interval rebuilt from the counts
+
+
+def _counts_lohi():
+    from appraisal.studies import debamestrocel
+
+    row = debamestrocel.whole_trial().iloc[0]
+    return row["lower"], row["upper"]
 
 
 def test_only_the_non_randomized_study_lies_far_from_1(results):

@@ -103,9 +103,39 @@ def test_debamestrocel_judgments_pinned():
     """The book's RoB 2 judgments of the debamestrocel phase 3 (data/debamestrocel_signalling.csv)."""
     rob = E.risk_of_bias().set_index(["study", "domain"])["judgment"]
     assert rob.loc[("cudkowicz2022", "Randomization process")] == "some concerns"  # concealment: no information
-    assert rob.loc[("cudkowicz2022", "Missing outcome data")] == "some concerns"
+    assert rob.loc[("cudkowicz2022", "Missing outcome data")] == "high"  # the RoB 2 algorithm (referee M1)
     assert rob.loc[("cudkowicz2022", "Measurement of the outcome")] == "low"
-    assert rob.loc[("cudkowicz2022", "Overall")] == "some concerns"
+    assert rob.loc[("cudkowicz2022", "Overall")] == "high"
+
+
+@pytest.mark.parametrize("answers, expected", [
+    (("Y", "NA", "NA", "NA"), "low"), (("PN", "PY", "NA", "NA"), "low"), (("NI", "N", "PN", "NA"), "low"),
+    (("NI", "PN", "PY", "PN"), "some concerns"), (("NI", "PN", "PY", "NI"), "high"), (("N", "N", "Y", "Y"), "high"),
+])
+def test_rob2_missing_data_algorithm(answers, expected):
+    from appraisal import structured
+
+    assert structured.rob2_missing_data(*answers) == expected
+
+
+def test_rob2_missing_data_refuses_bad_answers():
+    from appraisal import structured
+
+    with pytest.raises(ValueError, match=r"a31=.* is not allowed"):
+        structured.rob2_missing_data("maybe", "NA", "NA", "NA")
+    with pytest.raises(ValueError, match=r"a32=.* is not allowed"):
+        structured.rob2_missing_data("NI", "NI", "PY", "NI")  # 3.2 has no "no information" answer
+
+
+def test_debamestrocel_missing_data_judgment_follows_the_algorithm():
+    """The domain-3 judgment is the one the RoB 2 algorithm gives for its answers (no override)."""
+    from appraisal import structured
+
+    q = structured.questions("debamestrocel")
+    a = q[q["domain"] == "Missing outcome data"].set_index("item")["answer"]
+    rob = E.risk_of_bias().set_index(["study", "domain"])["judgment"]
+    assert structured.rob2_missing_data(a["3.1"], a["3.2"], a["3.3"], a["3.4"]) == \
+        rob.loc[("cudkowicz2022", "Missing outcome data")]
 
 
 def test_traffic_light_draws_one_panel_per_tool():
@@ -171,10 +201,10 @@ def test_certainty_table_computes_the_levels():
                                        "publication_bias")]
         assert c.loc[q, "certainty"] == E.grade_level(r["start"], changes, int(r["upgrade"]))
     assert c.loc["ms_inflammation", "certainty"] == "low"  # imprecision rated down twice (MS chapter)
-    assert c.loc["als_function", "certainty"] == "low"
+    assert c.loc["als_function", "certainty"] == "very low"  # imprecision −2 by the same rule as MS (referee M2)
     assert c.loc["als_survival", "certainty"] == "very low"
     assert c.loc["als_combination", "certainty"] == "no evidence"
-    assert c.loc["als_function", "changes"] == "indirectness −1; imprecision −1"
+    assert c.loc["als_function", "changes"] == "risk of bias −1; indirectness −1; imprecision −2"
     assert c.loc["als_combination", "changes"] == "none"
     assert "certainty" not in data.load_table("certainty").columns  # computed, never stored
 
@@ -197,7 +227,8 @@ def test_every_certainty_statement_has_a_direction():
         assert r["statement"].lower().startswith(r["certainty"]), q
         assert r["certainty_of"] in r["statement"]
     assert c.loc["ms_inflammation", "direction"] == "little or no effect"
-    assert c.loc["als_function", "statement"].startswith("Low certainty that")
+    assert c.loc["als_function", "statement"].startswith("Very low certainty that")
+    assert "very uncertain" in c.loc["als_function", "statement"]
 
 
 def test_certainty_without_a_direction_is_refused(data_copy):
@@ -220,7 +251,7 @@ DEB = "debamestrocel_signalling.csv"
 
 
 def test_overall_milder_than_worst_domain_is_refused(data_copy):
-    _edit(data_copy / DEB, "Overall,judgment,,some concerns", "Overall,judgment,,low")
+    _edit(data_copy / DEB, "Overall,judgment,,high", "Overall,judgment,,low")
     with pytest.raises(ValueError, match=r"debamestrocel_signalling: study='cudkowicz2022': overall "
                                          r"judgment='low' is not allowed"):
         E.risk_of_bias()

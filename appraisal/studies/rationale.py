@@ -130,7 +130,7 @@ HEADLINES = [
 
 
 def headline_results(headlines: list[Headline] | None = None, alpha: float = 0.05) -> pd.DataFrame:
-    """Each source's headline p (as printed and as a number) and whether it is below ``alpha``."""
+    """Each source's headline p (as printed, where it is printed, as a number) and whether it is below ``alpha``."""
     alpha = chk.probability("alpha", alpha)
     headlines = HEADLINES if headlines is None else chk.string_list("headlines", headlines, min_len=1)
     rows = []
@@ -140,7 +140,9 @@ def headline_results(headlines: list[Headline] | None = None, alpha: float = 0.0
         printed = data.printed(h.table, h.p_quantity)
         p = float(data.value(h.table, h.p_quantity))
         significant = p < alpha or (printed.strip().startswith("<") and p <= alpha)
-        rows.append({"source": h.source, "headline": h.label, "p as printed": printed, "significant": bool(significant),
+        where = str(data.reported(h.table).loc[h.p_quantity, "location"])
+        rows.append({"source": h.source, "headline": h.label, "p as printed": printed, "p printed at": where,
+                     "significant": bool(significant),
                      "assumed power": h.power, "assumed bias u": h.bias, "why these assumptions": h.why})
     return pd.DataFrame(rows)
 
@@ -173,6 +175,9 @@ def approved_in(jurisdiction: str = "United States", disease: str = "ALS", name:
     count once. This is how the chapter sets the sources' "two approved drugs" against the
     status as of the table's date.
     """
+    jurisdiction = chk.text("jurisdiction", jurisdiction, empty=False)
+    disease = chk.text("disease", disease, empty=False)
+    name = chk.text("name", name, empty=False)
     t = data.load_table(name)
     if jurisdiction not in set(t["jurisdiction"]):
         raise ValueError(f"jurisdiction={jurisdiction!r} is not allowed: the table holds {sorted(set(t['jurisdiction']))}.")
