@@ -121,6 +121,14 @@ def null_grid(rater_sds=(0.3, 0.5, 0.8), entry_excesses=(0.0, 0.25, 0.5), thresh
     :func:`simulate_series` with its own seed (``seed`` + row number), so the range over
     the grid, not one chosen setting, is what a reading can rest on.
     """
+    rater_sds = [chk.in_range(f"rater_sds[{i}]", v, 0.0, 5.0)
+                 for i, v in enumerate(chk.string_list("rater_sds", rater_sds, min_len=1))]
+    entry_excesses = [chk.in_range(f"entry_excesses[{i}]", v, 0.0, 5.0)
+                      for i, v in enumerate(chk.string_list("entry_excesses", entry_excesses, min_len=1))]
+    thresholds = chk.string_list("thresholds", thresholds, min_len=1)
+    seed = chk.seed("seed", seed)
+    chk.size_limit("len(rater_sds) × len(entry_excesses) × len(thresholds)",
+                   len(rater_sds) * len(entry_excesses) * len(thresholds), 200, "simulated settings")
     if not thresholds or any(t not in THRESHOLDS for t in thresholds):
         raise ValueError(f"thresholds={thresholds!r} is not allowed: each must be one of {THRESHOLDS}.")
     rows = []
