@@ -50,7 +50,7 @@ def _lines(text: str) -> list[str]:
 def selfcheck_cells(chapter: str) -> list[dict]:
     bundle = selfcheck.show(chapter)._repr_mimebundle_()
     md = {"cell_type": "markdown", "metadata": {"coursekit": MARK}, "source": _lines(INTRO)}
-    code = {"cell_type": "code", "execution_count": None,
+    code = {"cell_type": "code", "execution_count": 1,  # a stored output needs a count (nbval: no "unrun cell with outputs")
             "metadata": {"coursekit": MARK, "tags": ["hide-input"]},
             "outputs": [{"output_type": "display_data", "metadata": {},
                          "data": {k: _lines(v) for k, v in bundle.items()}}],

@@ -583,7 +583,7 @@ def test_stored_notebooks_open_in_jupyterlab_without_widget_errors(browser, jupy
         state = {"missing": False, "panels": 0, "tracks": []}
         try:
             page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60000)
-            deadline = time.time() + 30
+            deadline = time.time() + 90  # a loaded 2-core machine can take a while to draw a long notebook
             while time.time() < deadline:
                 state = page.evaluate(_LAB_PROBE)
                 if state["missing"] or state["panels"] >= 1 and not any("model not found" in x for x in logs):

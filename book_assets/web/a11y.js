@@ -44,6 +44,17 @@
         var name = box ? text(box.querySelector(".widget-label")) : "";
         if (name) { el.setAttribute("aria-label", name); }
       });
+    // 6. Any other form field without a name (e.g. the self-check quizzes' answer boxes):
+    //    named from its placeholder, or from the quiz question it belongs to.
+    root.querySelectorAll("input:not([type='hidden']):not([aria-label]):not([aria-labelledby]), " +
+                         "select:not([aria-label]), textarea:not([aria-label])").forEach(function (el) {
+      if (el.id && document.querySelector("label[for='" + el.id + "']")) { return; }
+      if (el.closest("label")) { return; }
+      var q = el.closest(".Quiz, [id$='-quiz'], .quiz, div");
+      var qtext = q ? text(q.querySelector(".QuizQuestion, .question, p, span")) : "";
+      var name = el.getAttribute("placeholder") || (qtext ? "Answer: " + qtext.slice(0, 80) : "Answer");
+      el.setAttribute("aria-label", name);
+    });
   }
   var pending = false;
   function schedule() {
