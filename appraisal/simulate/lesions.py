@@ -269,13 +269,7 @@ def n_to_exclude(excluded: float = 0.7, ratio: float = 1.0, power: float = 0.8, 
                                                dispersion=dispersion, alternative="larger", method_var="alt",
                                                return_results=False)) - power
 
-    hi = 4.0
-    while gap(hi) < 0:
-        hi *= 2
-        if hi > 1e9:
-            raise ValueError(f"power={power!r} is not allowed: no trial below 2e9 patients reaches it.")
-    n1 = optimize.brentq(gap, 1.0, hi, xtol=1e-6)
-    return 2 * int(math.ceil(n1 - 1e-9))
+    return _total_for_power(gap, power, low=1.0)
 
 
 def n_for_equivalence(margin: float = 0.7, ratio: float = 1.0, power: float = 0.8, rate: float = 3.0,
@@ -302,13 +296,7 @@ def n_for_equivalence(margin: float = 0.7, ratio: float = 1.0, power: float = 0.
                                                      alpha=alpha, dispersion=dispersion, method_var="alt",
                                                      return_results=False)) - power
 
-    hi = 4.0
-    while gap(hi) < 0:
-        hi *= 2
-        if hi > 1e9:
-            raise ValueError(f"power={power!r} is not allowed: no trial below 2e9 patients reaches it.")
-    n1 = optimize.brentq(gap, 2.0, hi, xtol=1e-6)
-    return 2 * int(math.ceil(n1 - 1e-9))
+    return _total_for_power(gap, power, low=2.0)
 
 
 def calibrate_dispersion(se_log: float, n_msc: int = 69, n_placebo: int = 75, ratio: float = 1.0,
@@ -328,3 +316,18 @@ def calibrate_dispersion(se_log: float, n_msc: int = 69, n_placebo: int = 75, ra
         raise ValueError(f"se_log={se_log!r} is not allowed: se_log must be at least {math.sqrt(poisson):.4g}, "
                          "the Poisson-only SE for these group sizes and rate.")
     return float((se_log**2 - poisson) / (1 / n_msc + 1 / n_placebo))
+
+
+def _total_for_power(gap, power: float, low: float) -> int:
+    """Patients in all (1:1) where ``gap(n per group)`` (power minus the target) crosses zero.
+
+    Doubles an upper bracket from 4 per group, then solves with scipy's ``brentq``; the
+    per-group size is rounded up.
+    """
+    hi = 4.0
+    while gap(hi) < 0:
+        hi *= 2
+        if hi > 1e9:
+            raise ValueError(f"power={power!r} is not allowed: no trial below 2e9 patients reaches it.")
+    n1 = optimize.brentq(gap, low, hi, xtol=1e-6)
+    return 2 * int(math.ceil(n1 - 1e-9))
