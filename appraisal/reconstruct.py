@@ -117,18 +117,22 @@ def fit_logistic_curve(x, percent, printed=None, method: str = "glm") -> CurveFi
     we do not have. ``printed`` (the strings as printed) sets each value's rounding
     tolerance; by default one decimal place is assumed.
     """
-    import statsmodels.api as sm
+    # submodules, not statsmodels.api: the api pulls in compiled modules the browser build lacks
+    from statsmodels.genmod import families
+    from statsmodels.genmod.generalized_linear_model import GLM
+    from statsmodels.regression.linear_model import OLS
+    from statsmodels.tools.tools import add_constant
 
     chk.one_of("method", method, ["glm", "ols"])
     xs, ps = _xs_percent(x, percent, 3)
     printed_s, tol = _tolerances(printed, len(xs))
     if printed_s is None:
         printed_s = [f"{v:.1f}" for v in ps]
-    X = sm.add_constant(xs)
+    X = add_constant(xs)
     if method == "ols":
-        res = sm.OLS(logit(ps / 100), X).fit()
+        res = OLS(logit(ps / 100), X).fit()
     else:
-        res = sm.GLM(ps / 100, X, family=sm.families.Binomial()).fit()
+        res = GLM(ps / 100, X, family=families.Binomial()).fit()
     b0, b1 = (float(v) for v in res.params)
     fitted = 100 * special.expit(b0 + b1 * xs)
     diff = fitted - ps

@@ -725,6 +725,9 @@ def _with_hyphenated(words: list[dict]) -> list[dict]:
     return words + extra
 
 
+_ROW_SPAN = 320.0  # pt: the tallest table row the book prints (a 17-line cell is ~175 pt)
+
+
 def _row_on_a_page(tokens: list[str], pages: list[dict], footer: float) -> tuple[int, str] | None:
     """(page number, where) of a page whose text area holds every token within a row's height."""
     need = set(tokens)
@@ -738,7 +741,8 @@ def _row_on_a_page(tokens: list[str], pages: list[dict], footer: float) -> tuple
             continue
         anchor = min(need, key=lambda t: len(at[t]))
         for a in at[anchor]:
-            near = [[w for w in at[t] if abs(w["y0"] - a["y0"]) <= 150] for t in need]
+            # a row cannot break across pages, but one long cell can run to ~30 lines (~300 pt)
+            near = [[w for w in at[t] if abs(w["y0"] - a["y0"]) <= _ROW_SPAN] for t in need]
             if all(near):
                 worst = max((min(ws, key=lambda w: abs(w["y0"] - a["y0"])) for ws in near), key=lambda w: w["y1"])
                 inside = worst["y1"] <= footer - 2 and all(

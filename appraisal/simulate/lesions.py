@@ -159,17 +159,19 @@ def fit_trial(trial: dict[str, np.ndarray], index: int = 0) -> dict[str, float]:
     """
     import warnings
 
-    import statsmodels.api as sm
+    # submodules, not statsmodels.api: the api pulls in compiled modules the browser build lacks
+    from statsmodels.discrete.discrete_model import NegativeBinomial
+    from statsmodels.tools.tools import add_constant
 
     if not isinstance(trial, dict) or not {"msc", "placebo"} <= set(trial):
         raise ValueError("trial is not allowed: trial must be the dict returned by simulate_trial().")
     index = chk.integer("index", index, low=0, high=trial["msc"].shape[0] - 1)
     a, b = trial["msc"][index], trial["placebo"][index]
     y = np.concatenate([a, b]).astype(float)
-    exog = sm.add_constant(np.concatenate([np.ones(a.size), np.zeros(b.size)]))
+    exog = add_constant(np.concatenate([np.ones(a.size), np.zeros(b.size)]))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        res = sm.NegativeBinomial(y, exog, loglike_method="nb2").fit(disp=0, maxiter=200)
+        res = NegativeBinomial(y, exog, loglike_method="nb2").fit(disp=0, maxiter=200)
     est, se = float(res.params[1]), float(res.bse[1])
     z = stats.norm.isf(0.025)
     return {"ratio": math.exp(est), "lower": math.exp(est - z * se), "upper": math.exp(est + z * se),

@@ -182,7 +182,9 @@ def failure_slope(result: MatchedPairsResult) -> dict[str, float] | None:
     """
     import warnings
 
-    import statsmodels.api as sm
+    # submodules, not statsmodels.api: the api pulls in compiled modules the browser build lacks
+    from statsmodels.discrete.discrete_model import Logit
+    from statsmodels.tools.tools import add_constant
 
     if not isinstance(result, MatchedPairsResult):
         raise ValueError(f"result={type(result).__name__} is not allowed: result must be a MatchedPairsResult.")
@@ -193,7 +195,7 @@ def failure_slope(result: MatchedPairsResult) -> dict[str, float] | None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
-            fit = sm.Logit(y, sm.add_constant(x)).fit(disp=0, maxiter=50)
+            fit = Logit(y, add_constant(x)).fit(disp=0, maxiter=50)
         except Exception:  # perfect separation and similar: no finite estimate
             return None
     b0, b1 = (float(v) for v in fit.params)
