@@ -71,10 +71,29 @@ def _dir(directory) -> Path:
     return Path(directory) if directory is not None else data_dir()
 
 
+#: where an installed wheel (the browser's live site) carries the tables, with the manifest of
+#: the content hashes they had when the full gate validated them (book_assets/sphinx/live_site.py)
+_PACKAGED = "_data"
+_MANIFEST = "validated.json"
+
+
+def _packaged_dir() -> Path:
+    from importlib.resources import files
+
+    return Path(str(files("appraisal") / _PACKAGED))
+
+
 def data_dir() -> Path:
-    """The folder holding the tables: ``$APPRAISAL_DATA_DIR`` if set, else ``data/`` of the repository."""
+    """The folder holding the tables.
+
+    ``$APPRAISAL_DATA_DIR`` if set; else ``data/`` of the repository (a checkout); else the
+    tables shipped inside the installed package (``appraisal/_data``, as in the browser).
+    """
     env = os.environ.get("APPRAISAL_DATA_DIR")
-    return Path(env) if env else Path(__file__).resolve().parents[1] / "data"
+    if env:
+        return Path(env)
+    repo = Path(__file__).resolve().parents[1] / "data"
+    return repo if repo.is_dir() else _packaged_dir()
 
 
 def list_tables(directory: Path | str | None = None) -> list[str]:
@@ -176,6 +195,15 @@ def _validate_cached(name: str, d: Path) -> None:
     the tests) always validates in full.
     """
     digest = _content_hash(name, d)
+    if d.resolve() == _packaged_dir().resolve() and (d / _MANIFEST).exists():
+        # The tables inside an installed wheel were validated in full when the wheel was
+        # built; frictionless (compiled Rust) cannot run in the browser, so check the hash.
+        manifest = json.loads((d / _MANIFEST).read_text())
+        if manifest.get(name) != digest:
+            raise DataValidationError(
+                f"{name}: its files differ from the ones validated when the package was built "
+                f"({d / _MANIFEST}); rebuild the package (book_assets/sphinx/live_site.py prepare).")
+        return
     cache = _cache_file()
     try:
         known = set(json.loads(cache.read_text()))
