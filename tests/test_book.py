@@ -331,10 +331,12 @@ def _visit(browser, base: str, path: str, shot: Path | None = None) -> dict:
     """Open one page with every non-local request blocked; report what happened."""
     ctx = browser.new_context(viewport={"width": 1200, "height": 900})
     page = ctx.new_page()
-    report = {"errors": [], "console": [], "blocked": [], "failed": []}
+    report = {"errors": [], "console": [], "blocked": [], "failed": [], "lite": []}
 
     def route(r):
         if r.request.url.startswith(base):
+            if r.request.url.startswith(f"{base}/lite/"):
+                report["lite"].append(r.request.url)
             r.continue_()
         else:
             report["blocked"].append(r.request.url)
@@ -378,6 +380,35 @@ def visits(browser, server, html_build) -> dict[str, dict]:
         out[page] = _visit(browser, server, f"{page}.html", shots / f"{page.replace('/', '__')}.jpg")
     print(f"\nScreenshots of every page: {shots}")
     return out
+
+
+def test_every_explorer_chapter_opens_its_live_notebook(html_build):
+    """Each chapter with explorers has the "Open the live explorers" button, and it opens that
+    chapter's live notebook in the live site the book build made (tests/test_live.py runs them)."""
+    live = sorted((ROOT / "chapters" / "live").glob("*.ipynb"))
+    assert live, "no live notebooks (python book_assets/sphinx/live_site.py notebooks)"
+    for nb in live:
+        html = _page_html(html_build, f"chapters/{nb.stem}")
+        opens = re.findall(r"window\.open\('([^']+)'\)", html)
+        assert len(opens) == 1 and opens[0].endswith(f"?path=chapters/live/{nb.stem}.ipynb"), (nb.stem, opens)
+        assert "Open the live explorers of this chapter" in html, nb.stem
+        assert (html_build / "chapters" / opens[0].split("?")[0]).resolve().is_file(), opens[0]
+        assert (html_build / "lite" / "files" / "chapters" / "live" / nb.name).is_file(), nb.name
+    lite = html_build / "lite"
+    assert (lite / "static" / "pyodide" / "pyodide.asm.wasm").is_file()
+    assert next((lite / "pypi").glob("appraisal-*.whl"), None) is not None
+    config = json.loads((lite / "jupyter-lite.json").read_text())["jupyter-config-data"]
+    kernel = config["litePluginSettings"]["@jupyterlite/pyodide-kernel-extension:kernel"]
+    assert kernel["disablePyPIFallback"] is True and kernel["pyodideUrl"].startswith("./static/pyodide/")
+    assert [e["name"] for e in config["federated_extensions"]] == [
+        "@jupyter-widgets/jupyterlab-manager", "@jupyterlite/pyodide-kernel-extension"]
+
+
+@pytest.mark.browser
+def test_reading_a_page_loads_nothing_of_the_live_site(visits):
+    """A reader who never presses the button downloads none of the Pyodide payload."""
+    loaded = {page: r["lite"] for page, r in visits.items() if r["lite"]}
+    assert not loaded, loaded
 
 
 @pytest.mark.browser

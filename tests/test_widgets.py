@@ -72,3 +72,16 @@ def test_static_view_needs_presets():
     ex = EXPLORERS["appraisal.widgets.scales.ft9_explorer"]()
     with pytest.raises(ValueError, match=r"presets=\[\] is not allowed"):
         W.static_table(ex, presets=[])
+
+
+@pytest.mark.parametrize("key", sorted(EXPLORERS))
+def test_slider_readouts_show_every_grid_value_exactly(key):
+    """The number a reader sees beside a slider is the value the computation gets (step 0.25 -> 2 decimals)."""
+    ex = EXPLORERS[key]()
+    for name, spec in ex.controls.items():
+        if isinstance(spec, W.Slider):
+            fmt = f"{{:.{W.readout_decimals(spec)}f}}"
+            k = round((spec.max - spec.min) / spec.step)
+            for i in range(k + 1):
+                v = spec.min + i * spec.step
+                assert abs(float(fmt.format(v)) - v) < 1e-9, f"{name}: {v} reads {fmt.format(v)}"

@@ -49,6 +49,7 @@ __all__ = [
     "callback",
     "build",
     "label_width",
+    "readout_decimals",
     "describe",
     "figure_html",
     "static_table",
@@ -244,13 +245,26 @@ def label_width(explorer: Explorer) -> str:
     return f"{min(longest + 2, MAX_LABEL_CH)}ch"
 
 
+def readout_decimals(spec: Slider) -> int:
+    """Decimals the slider's readout needs to show every value of its grid exactly.
+
+    The grid is ``min + k·step``: a step of 0.25 needs two decimals (one would show 2.25
+    as "2.3", and a reader would take the wrong setting for the one computed).
+    """
+    from decimal import Decimal
+
+    chk.instance("spec", spec, Slider, "widgets.Slider")
+    exponents = [Decimal(repr(float(x))).normalize().as_tuple().exponent for x in (spec.step, spec.min)]
+    return max(0, *(-e for e in exponents if isinstance(e, int)))
+
+
 def _widget(name: str, spec, description_width: str = "initial"):
     import ipywidgets as w
 
     style = {"description_width": description_width}
     common = dict(description=spec.label, tooltip=spec.label, style=style, layout=w.Layout(width="95%"))
     if isinstance(spec, Slider):
-        decimals = max(0, -int(math.floor(math.log10(spec.step)))) if spec.step < 1 else 0
+        decimals = readout_decimals(spec)
         return w.FloatSlider(value=spec.value, min=spec.min, max=spec.max, step=spec.step,
                              readout_format=f".{decimals}f", continuous_update=False, **common)
     if isinstance(spec, IntSlider):

@@ -56,10 +56,12 @@ LIVE_PAGE = "chapters/running_live"
 PAPER_TEXT = (
     "[Interactive panel: in the web book and in a live notebook, controls appear here. "
     "On paper, read the static view (the table and figure over preset values) just above; "
-    "to move the controls yourself, open the notebook with a running Python kernel, "
-    "as the appendix \u201cRunning it live\u201d explains.]"
+    "to move the controls yourself, open the chapter's live explorers in a web browser (the web "
+    "book's \u201cOpen the live explorers\u201d button; they run in the browser, with no server) or the "
+    "notebook with a Python kernel, as the appendix \u201cRunning it live\u201d explains.]"
 )
-HTML_NOTE = "Saved view: the controls above respond only in a live notebook (a running Python kernel). "
+HTML_NOTE = ("Saved view: the controls above respond in a live notebook. The button \u201cOpen the live "
+             "explorers of this chapter\u201d (above) runs them in your browser, with nothing to install. ")
 
 
 def _is_output_text(node: nodes.literal_block) -> bool:

@@ -104,6 +104,11 @@ SDIST = {"autograd-gamma==0.5.0": "f27abb7b8bb9cffc8badcbf59f3fe44a9db39e124ecac
 #: the data manifest inside the appraisal wheel (read by appraisal.data in the browser)
 DATA_MANIFEST = "validated.json"
 
+#: the only JupyterLab extensions the live site carries (the environment has others, e.g. jupytext's,
+#: that fail in JupyterLite): copied from this Python's share/jupyter/labextensions into the lite
+#: folder's extensions/, with the environment's own list switched off (jupyter_lite_config.json)
+LAB_EXTENSIONS = ("@jupyter-widgets/jupyterlab-manager", "@jupyterlite/pyodide-kernel-extension")
+
 FONT_CSS = "https://fonts.googleapis.com/css?family=Vibur"
 
 
@@ -412,6 +417,21 @@ def prepare_wheels(target: Path) -> list[str]:
     return sorted(p.name for p in target.iterdir())
 
 
+def prepare_extensions(target: Path) -> list[str]:
+    source = Path(sys.prefix) / "share" / "jupyter" / "labextensions"
+    tmp = target.with_name(target.name + f".tmp{os.getpid()}")
+    shutil.rmtree(tmp, ignore_errors=True)
+    for name in LAB_EXTENSIONS:
+        if not (source / name / "package.json").exists():
+            raise LiteAssetError(f"the JupyterLab extension {name} is not installed in {source} "
+                                 "(pip install -r requirements.txt)")
+        shutil.copytree(source / name, tmp / name, ignore=shutil.ignore_patterns("*.map"))
+    if target.exists():
+        shutil.rmtree(target)
+    tmp.replace(target)
+    return list(LAB_EXTENSIONS)
+
+
 def prepare(lite_dir: Path = LITE_DIR) -> dict:
     """Assemble and verify the live site's Pyodide and wheels in ``lite_dir``; return a size report.
 
@@ -423,10 +443,13 @@ def prepare(lite_dir: Path = LITE_DIR) -> dict:
     report: dict = {}
     core, lock = _npm_files()
     if not pyodide.exists() or verify(pyodide, lock, core):
-        report.update(prepare_pyodide(pyodide))
+        prepare_pyodide(pyodide)
+    shipped = json.loads((pyodide / "pyodide-lock.json").read_text())["packages"]
+    report.update({"pyodide": PYODIDE_VERSION, "packages": sorted(shipped)})
     report["wheels"] = prepare_wheels(lite_dir / "pypi")
-    sizes = {"static/pyodide": sum(p.stat().st_size for p in pyodide.iterdir()),
-             "pypi": sum(p.stat().st_size for p in (lite_dir / "pypi").iterdir())}
+    report["extensions"] = prepare_extensions(lite_dir / "extensions")
+    sizes = {part: sum(p.stat().st_size for p in (lite_dir / part).rglob("*") if p.is_file())
+             for part in ("static/pyodide", "pypi", "extensions")}
     report["bytes"] = sizes
     (lite_dir / "assets-report.json").write_text(json.dumps(report, indent=1) + "\n")
     return report
@@ -442,8 +465,11 @@ INSTALL_CELL = """\
 import sys
 
 if sys.platform == "emscripten":
+    import logging
+
     import piplite
 
+    logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)  # "building the font cache"
     await piplite.install("appraisal")
 
 %matplotlib inline
@@ -510,9 +536,10 @@ def live_notebook(notebook: Path) -> dict | None:
         f"# Live explorers: {_title(notebook)}\n\n"
         "This notebook runs in your browser: the Python kernel (Pyodide) and the book's `appraisal` "
         "package are loaded from the book's own site, and nothing you do is sent anywhere.\n\n"
-        "**To start, run every cell: menu *Run* → *Run All Cells*.** The first run downloads about "
-        "70 MB (later runs take it from the browser's cache); each explorer then appears with its "
-        "controls, and moving a control recomputes its table and figure.\n\n"
+        "**To start, run every cell: menu *Run* → *Run All Cells*.** The first run downloads the "
+        "Python runtime and its scientific libraries (later runs take them from the browser's cache); "
+        "each explorer then appears with its controls, and moving a control recomputes its table and "
+        "figure.\n\n"
         f"The chapter itself (`{notebook.stem}`) explains what each explorer shows and what its "
         "assumptions are. This is teaching material, not medical advice."),
         _code(INSTALL_CELL)]
@@ -552,6 +579,35 @@ def live_notebooks(check: bool = False) -> list[str]:
     return stale
 
 
+def build_site(out: Path, prepare_assets: bool = True) -> Path:
+    """Build the live site alone (no book) into ``out``, as the book build does into
+    ``_build/html/lite``: the same lite folder, configuration and live notebooks (at
+    ``chapters/live/`` inside the site). For the tests and benchmarks. Returns ``out``."""
+    if prepare_assets:
+        prepare()
+    work = Path(tempfile.mkdtemp(prefix="lite-build-"))
+    try:
+        contents = work / "contents" / "chapters" / "live"
+        contents.mkdir(parents=True)
+        for nb in LIVE_DIR.glob("*.ipynb"):
+            shutil.copy(nb, contents / nb.name)
+        # the committed configuration names the extensions folder relative to the book's root
+        # (the book build runs there); here it runs elsewhere, so the path is made absolute
+        config = json.loads((LITE_DIR / "jupyter_lite_config.json").read_text())
+        config["FederatedExtensionAddon"]["extra_labextensions_path"] = [str(LITE_DIR / "extensions")]
+        (work / "jupyter_lite_config.json").write_text(json.dumps(config))
+        cmd = [sys.executable, "-m", "jupyter", "lite", "build", "--config", str(work / "jupyter_lite_config.json"),
+               "--contents", str(work / "contents"), "--output-dir", str(out), "--lite-dir", str(LITE_DIR)]
+        for app in ("notebooks", "edit", "lab", "repl", "tree", "consoles"):
+            cmd += ["--apps", app]
+        proc = subprocess.run(cmd, cwd=work, capture_output=True, text=True)  # cwd: its doit database
+        if proc.returncode != 0:
+            raise LiteAssetError(f"jupyter lite build failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return out
+
+
 # --------------------------------------------------------------------------------------
 # Sphinx
 # --------------------------------------------------------------------------------------
@@ -563,10 +619,10 @@ def _prepare_for_html(app) -> None:
 
 def _drop_font_css(app) -> None:
     """jupyterlite-sphinx adds a Google Fonts stylesheet to every page: the book loads nothing remote."""
-    registry = app.registry
-    registry.css_files = [(f, a) for f, a in registry.css_files if f != FONT_CSS]
-    if hasattr(app.builder, "css_files"):
-        app.builder.css_files = [c for c in app.builder.css_files if getattr(c, "filename", c) != FONT_CSS]
+    app.registry.css_files[:] = [(f, a) for f, a in app.registry.css_files if f != FONT_CSS]
+    css = getattr(app.builder, "_css_files", None)  # the HTML builder copied the registry's list already
+    if isinstance(css, list):
+        css[:] = [c for c in css if getattr(c, "filename", c) != FONT_CSS]
 
 
 def _html_page_context(app, pagename, templatename, context, doctree) -> None:
@@ -585,6 +641,9 @@ def main(argv: list[str]) -> int:
     if argv[:1] == ["prepare"]:
         print(json.dumps(prepare(), indent=1))
         return 0
+    if argv[:1] == ["site"] and len(argv) == 2:
+        print(build_site(Path(argv[1]).resolve()))
+        return 0
     if argv[:1] == ["notebooks"]:
         stale = live_notebooks(check="--check" in argv)
         if "--check" in argv and stale:
@@ -593,7 +652,7 @@ def main(argv: list[str]) -> int:
         print("live notebooks:", "up to date" if not stale else ", ".join(stale))
         return 0
     print(__doc__.split("\n\n")[0])
-    print("usage: live_site.py prepare | notebooks [--check]")
+    print("usage: live_site.py prepare | site OUTPUT_DIR | notebooks [--check]")
     return 2
 
 
