@@ -306,6 +306,33 @@ def assert_matches_cpython(cell, explorer, where: str):
     assert not bad and len(browser[1]) == len(native[1]), f"{where} at {params}: browser vs CPython {bad}"
 
 
+_WATCH = """c => { const o = c.querySelector('.widget-vbox .widget-output');
+  window.__moves = {last: null, start: null};
+  if (window.__obs) window.__obs.disconnect();
+  window.__obs = new MutationObserver(() => { window.__moves.last = performance.now(); });
+  window.__obs.observe(o, {childList: true, subtree: true, attributes: true, characterData: true}); }"""
+
+
+def redraw_ms(page, cell, move, quiet_ms: int = 1500, timeout_ms: int = MOVE_TIMEOUT_MS) -> float:
+    """Move a control (``move()``) and wait until the explorer's output has changed and then
+    stayed still for ``quiet_ms``; return the milliseconds from the release to its last change.
+
+    The output changes more than once per move (ipywidgets clears it, then the table and the
+    figure arrive), so the last change is what the reader waits for.
+    """
+    page.evaluate(_WATCH, cell)
+    before = _output_state(cell)
+    what = move()
+    page.evaluate("window.__moves.start = performance.now()")
+    page.wait_for_function("([c, b, q]) => { const o = c.querySelector('.widget-vbox .widget-output');"
+                           " const m = window.__moves; return o && o.querySelector('table') && o.innerHTML !== b"
+                           " && m.last !== null && performance.now() - m.last > q; }",
+                           arg=[cell, before, quiet_ms], timeout=timeout_ms)
+    ms = page.evaluate("Math.max(0, window.__moves.last - window.__moves.start)")
+    assert _output_state(cell) != before, f"moving the {what} changed nothing"
+    return ms
+
+
 def move_one_control(page, cell) -> str:
     """Move the explorer's first control (a slider drag or the next drop-down option); say what moved."""
     handle = cell.query_selector(".widget-vbox > .widget-slider .noUi-handle")
@@ -344,15 +371,11 @@ def test_every_explorer_runs_and_moves_live_in_the_browser(context, server):
         for key, cell in zip(keys, cells):
             explorer = factories[key]()
             assert_matches_cpython(cell, explorer, f"{key} (start)")
-            before = _output_state(cell)
-            moved = move_one_control(page, cell)
-            cell.evaluate_handle("c => c")  # keep the handle alive while the kernel recomputes
-            page.wait_for_function("([c, b]) => { const o = c.querySelector('.widget-vbox .widget-output');"
-                                   " return o && o.querySelector('table') && o.innerHTML !== b; }",
-                                   arg=[cell, before], timeout=MOVE_TIMEOUT_MS)
-            page.wait_for_timeout(300)  # the figure follows the table in the same output
-            assert _output_state(cell) != before, f"{key}: moving the {moved} changed nothing"
-            assert_matches_cpython(cell, explorer, f"{key} (after moving the {moved})")
+            moved = []
+            redraw_ms(page, cell, lambda: moved.append(move_one_control(page, cell)) or moved[-1])
+            if explorer.draw is not None:
+                assert cell.query_selector(".widget-vbox .widget-output img[alt]"), f"{key}: no figure after the move"
+            assert_matches_cpython(cell, explorer, f"{key} (after moving the {moved[0]})")
             seen.append(key)
         misses = [m for m in _QuietHandler.misses if m.split(" ", 1)[1] not in BROWSER_OWN]
         assert not misses, f"{chapter}: the site lacks files the page asked for: {misses[:10]}"
