@@ -244,15 +244,41 @@ def strip_wheel(source: Path, out_dir: Path) -> Path:
 
 
 def _sdist_wheel(sdist: Path, out_dir: Path) -> Path:
+    built = cache_dir() / "built" / sdist.name
+    if built.is_dir() and len(list(built.glob("*.whl"))) == 1:  # built once: the same bytes every build
+        wheel = next(built.glob("*.whl"))
+        shutil.copy(wheel, out_dir / wheel.name)
+        return out_dir / wheel.name
     with tempfile.TemporaryDirectory() as tmp:
         proc = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", tmp, str(sdist)],
                               capture_output=True, text=True)
         got = list(Path(tmp).glob("*.whl"))
         if proc.returncode != 0 or len(got) != 1 or not got[0].name.endswith("-py3-none-any.whl"):
             raise LiteAssetError(f"could not build a pure wheel from {sdist.name}:\n{proc.stderr[-2000:]}")
+        built.mkdir(parents=True, exist_ok=True)
+        shutil.copy(got[0], built / got[0].name)
         target = out_dir / got[0].name
         shutil.copy(got[0], target)
         return target
+
+
+def _same_tree(a: Path, b: Path) -> bool:
+    if not (a.is_dir() and b.is_dir()):
+        return False
+    fa = {p.relative_to(a): p for p in a.rglob("*") if p.is_file()}
+    fb = {p.relative_to(b): p for p in b.rglob("*") if p.is_file()}
+    return fa.keys() == fb.keys() and all(_file_sha256(fa[k]) == _file_sha256(fb[k]) for k in fa)
+
+
+def _install(tmp: Path, target: Path) -> None:
+    """Move a freshly assembled folder into place, unless the one there has the same files
+    (a concurrent build may be reading it: it is left untouched)."""
+    if _same_tree(tmp, target):
+        shutil.rmtree(tmp)
+        return
+    if target.exists():
+        shutil.rmtree(target)
+    tmp.replace(target)
 
 
 def _project() -> dict:
@@ -411,9 +437,7 @@ def prepare_wheels(target: Path) -> list[str]:
     for req, digest in SDIST.items():
         _sdist_wheel(_pip_download(req, digest, "--no-binary=:all:"), tmp)
     appraisal_wheel(tmp)
-    if target.exists():
-        shutil.rmtree(target)
-    tmp.replace(target)
+    _install(tmp, target)
     return sorted(p.name for p in target.iterdir())
 
 
@@ -426,14 +450,26 @@ def prepare_extensions(target: Path) -> list[str]:
             raise LiteAssetError(f"the JupyterLab extension {name} is not installed in {source} "
                                  "(pip install -r requirements.txt)")
         shutil.copytree(source / name, tmp / name, ignore=shutil.ignore_patterns("*.map"))
-    if target.exists():
-        shutil.rmtree(target)
-    tmp.replace(target)
+    _install(tmp, target)
     return list(LAB_EXTENSIONS)
 
 
 def prepare(lite_dir: Path = LITE_DIR) -> dict:
     """Assemble and verify the live site's Pyodide and wheels in ``lite_dir``; return a size report.
+
+    Holds a lock on ``lite_dir/.prepare.lock``: two builds at once (the test workers) take
+    turns, and the second finds the same files and leaves them in place.
+    """
+    import fcntl
+
+    lite_dir.mkdir(parents=True, exist_ok=True)
+    with open(lite_dir / ".prepare.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _prepare(lite_dir)
+
+
+def _prepare(lite_dir: Path) -> dict:
+    """:func:`prepare` without the lock.
 
     The Pyodide copy is rebuilt only when it fails :func:`verify` (always re-checked); the
     wheels are rebuilt every time (the appraisal wheel follows the checkout; the others
