@@ -26,3 +26,13 @@ def data_copy(tmp_path, monkeypatch) -> Path:
     shutil.copytree(ROOT / "data", dest)
     monkeypatch.setenv("APPRAISAL_DATA_DIR", str(dest))
     return dest
+
+
+@pytest.fixture(scope="module")
+def released(tmp_path_factory) -> Path:
+    """The course release (student notebooks, instructor solutions, autograder), built once per module."""
+    from appraisal.course import release as R
+
+    out = tmp_path_factory.mktemp("release")
+    R.build(out)
+    return out

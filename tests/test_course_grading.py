@@ -22,13 +22,6 @@ def _nb(chapter: str) -> dict:
     return json.loads((ROOT / "chapters" / f"{chapter}.ipynb").read_text(encoding="utf-8"))
 
 
-@pytest.fixture(scope="module")
-def released(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("release")
-    R.build(out)
-    return out
-
-
 def _run_checks_cell(chapter: str) -> str:
     qs = [R.question_name(label) for label in R.load_checks(chapter)]
     return ("import json as _json\n"

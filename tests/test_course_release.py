@@ -19,13 +19,6 @@ def _nb(chapter: str) -> dict:
     return json.loads((ROOT / "chapters" / f"{chapter}.ipynb").read_text(encoding="utf-8"))
 
 
-@pytest.fixture(scope="module")
-def released(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("release")
-    R.build(out)
-    return out
-
-
 # ---------------------------------------------------------------------------------------------
 # the parser, on the chapters and on made-up notebooks
 # ---------------------------------------------------------------------------------------------
