@@ -49,7 +49,7 @@ import pandas as pd
 from .. import _checks as chk
 from . import rng
 from .matched_pairs import CATEGORIES, simulate_matched_pairs
-from .survival import DAYS_PER_MONTH
+from .survival import DAYS_PER_MONTH, _rate_ratio
 
 __all__ = ["response_subgroup_survival", "summarize_subgroups"]
 
@@ -117,8 +117,8 @@ def response_subgroup_survival(
             rate_t = dt / (pt_t * m).sum(1)
             rate_r = dr / (pt_r * m).sum(1)
             ok = (dt > 0) & (dr > 0)
-            hr = np.where(ok, rate_t / rate_r, np.nan)
-            se = np.where(ok, np.sqrt(1 / np.maximum(dt, 1) + 1 / np.maximum(dr, 1)), np.nan)
+            hr, se = _rate_ratio(dt, (pt_t * m).sum(1), dr, (pt_r * m).sum(1))
+            hr, se = np.where(ok, hr, np.nan), np.where(ok, se, np.nan)
             pval = np.where(ok, 2 * stats.norm.sf(np.abs(np.log(hr)) / se), np.nan)
             med_t = np.where(dt > 0, window + math.log(2) / rate_t, np.nan)
             med_r = np.where(dr > 0, window + math.log(2) / rate_r, np.nan)

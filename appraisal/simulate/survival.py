@@ -181,6 +181,10 @@ def simulate_survival(
 
 
 def _rate_ratio(d_t, pt_t, d_r, pt_r):
+    """Ratio of event rates (deaths per person-time) and the SE of its log, sqrt(1/D₁ + 1/D₂).
+
+    Works on numbers or arrays; every D must be positive (callers mask arms without deaths).
+    """
     hr = (d_t / pt_t) / (d_r / pt_r)
     se = np.sqrt(1 / d_t + 1 / d_r)
     return hr, se
