@@ -257,30 +257,44 @@ def power_two_proportions(p1: float, p2: float, n_per_group: int, alpha: float =
     """Power of a two-sided test comparing two proportions with ``n_per_group`` in each group.
 
     ``"arcsine"``: normal approximation on Cohen's h (statsmodels ``NormalIndPower``
-    with ``proportion_effectsize``). ``"fisher"``: exact power of Fisher's exact test
-    (scipy), summing the binomial probabilities of every 2×2 table whose p-value is at
-    most ``alpha``. Fisher's version tests every pair of counts, so it is limited to
-    ``n_per_group`` ≤ 100 (a few seconds); the arcsine version takes up to 1,000,000.
+    with ``proportion_effectsize``). The exact methods sum the binomial probabilities of
+    every 2×2 table whose two-sided p-value is at most ``alpha``: ``"fisher"`` (scipy
+    ``fisher_exact``, conditional), and the unconditional ``"boschloo"`` (scipy
+    ``boschloo_exact``, whose two-sided p is twice the smaller one-sided p) and
+    ``"barnard"`` (scipy ``barnard_exact``, Wald statistic with pooled variance).
+    Fisher's version tests every pair of counts, so it is limited to ``n_per_group`` ≤ 100
+    (a few seconds), the unconditional ones to ≤ 30; the arcsine version takes up to
+    1,000,000. References: Boschloo RD, Statistica Neerlandica 1970;24:1–35; Barnard GA,
+    Biometrika 1947;34:123–38.
     """
     from statsmodels.stats.power import NormalIndPower
     from statsmodels.stats.proportion import proportion_effectsize
 
     p1 = chk.probability("p1", p1, open_interval=False)
     p2 = chk.probability("p2", p2, open_interval=False)
-    chk.one_of("method", method, ["fisher", "arcsine"])
-    n = chk.integer("n_per_group", n_per_group, low=2, high=100 if method == "fisher" else 1_000_000)
+    chk.one_of("method", method, ["fisher", "arcsine", "boschloo", "barnard"])
+    high = {"arcsine": 1_000_000, "fisher": 100}.get(method, 30)
+    n = chk.integer("n_per_group", n_per_group, low=2, high=high)
     alpha = chk.probability("alpha", alpha)
     if method == "arcsine":
         if p1 == p2:
             return alpha
         h = abs(proportion_effectsize(p1, p2))
         return float(NormalIndPower().power(effect_size=h, nobs1=n, alpha=alpha, ratio=1.0))
+    if method == "fisher":
+        def pvalue(a, b):
+            return stats.fisher_exact([[a, n - a], [b, n - b]]).pvalue
+    else:
+        test = stats.boschloo_exact if method == "boschloo" else stats.barnard_exact
+
+        def pvalue(a, b):  # columns are the two binomial samples (scipy's layout)
+            return test([[a, b], [n - a, n - b]], alternative="two-sided").pvalue
     k = np.arange(n + 1)
     w1, w2 = stats.binom.pmf(k, n, p1), stats.binom.pmf(k, n, p2)
     power = 0.0
     for a in k[w1 > 1e-12]:
         for b in k[w2 > 1e-12]:
-            if stats.fisher_exact([[a, n - a], [b, n - b]]).pvalue <= alpha:
+            if pvalue(int(a), int(b)) <= alpha:
                 power += w1[a] * w2[b]
     return float(power)
 

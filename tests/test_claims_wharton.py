@@ -242,6 +242,25 @@ def test_power_statement():
     p1, p0, n = v("power_survival_treated_pct") / 100, v("power_survival_reference_pct") / 100, v("power_n_per_group")
     assert power_two_proportions(p1, p0, n, method="arcsine") == pytest.approx(0.90, abs=0.01)
     assert power_two_proportions(p1, p0, n, method="fisher") < 0.85
+    # "the more powerful exact unconditional tests no more than 70.4% (Barnard; Boschloo 46.7%)":
+    # "no exact calculation comes near 90%"
+    pw = RA.power_statement()
+    assert pw["barnard"] == pytest.approx(70.4, abs=0.05) and pw["boschloo"] == pytest.approx(46.7, abs=0.05)
+    assert pw["fisher"] <= pw["boschloo"] <= pw["barnard"] < pw["claimed"] - 10
+    assert max(pw["fisher"], pw["boschloo"], pw["barnard"]) < 0.85 * pw["claimed"]
+
+
+def test_simulated_exclusion_share_under_unselected_mortality():
+    # "224 of 1,724 simulated candidates, 13%, died within the window" (chapter: 1,500 analysed per arm, seed 7)
+    res = SV.simulate_survival(n_per_arm=1500, window_months=4.0, seed=7, **RA.survival_settings())
+    share = res.n_excluded / res.n_screened
+    assert share == pytest.approx(0.13, abs=0.01)
+    # the share follows from unselected (PRO-ACT-like) mortality from enrollment: 1 - S(4 months), median 640 days
+    assert share == pytest.approx(1 - 0.5 ** (4 * SV.DAYS_PER_MONTH / v("median_survival_reference")), abs=0.01)
+    # "if none were excluded, the treated side contributes no immortal-time bias": a zero window gives HR ≈ 1
+    none = SV.simulate_survival(n_per_arm=20000, window_months=0.0, seed=7, **RA.survival_settings())
+    assert none.n_excluded == 0
+    assert SV.exponential_hr(none)["hr"] == pytest.approx(1.0, abs=0.05)
 
 
 def test_exercise_alternative_interval_is_weaker():
@@ -286,6 +305,20 @@ def test_structured_tables_agree_with_the_results_table_and_risk_of_bias():
 
     j = structured.judgments(["barczewska2020"]).set_index("domain")
     assert j.loc["Overall", "judgment"] == "critical"  # "Overall the risk of bias is critical"
+    # the overall rationale names differing ascertainment of death, so domain 6 is at least serious;
+    # missing data rests on NI answers: "no information"
+    assert j.loc["Measurement of outcomes", "judgment"] == "serious"
+    assert "deaths ascertained differently" in j.loc["Overall", "reason"]
+    assert j.loc["Missing data", "judgment"] == "no information"
+    assert "direction and size" in j.loc["Overall", "reason"]
+    # domain 4 answers one target effect (starting and adhering: 4.3–4.6), not the assignment questions 4.1–4.2
+    q = structured.questions("barczewska2020")
+    d4 = set(q.loc[q["domain"] == "Deviations from intended interventions", "item"])
+    assert d4 == {"4.3", "4.4", "4.5", "4.6"}
+    # the audit's rounding note is shown as such, not as "inconsistent"
+    shown = RA.compact(RA.barczewska2020_audit())
+    assert (shown["verdict"] == RA.ROUNDING_NOTE).sum() == 1
+    assert (shown["verdict"] == "inconsistent").sum() == (RA.barczewska2020_audit()["verdict"] == "inconsistent").sum() - 1
     # the overall reason rests on the combination, not on immortal time "alone"
     assert "alone" not in j.loc["Overall", "reason"] and "combination" in j.loc["Overall", "reason"]
     # "the flagged checks come down to 4 distinct problems plus a rounding note"
@@ -296,7 +329,11 @@ def test_structured_tables_agree_with_the_results_table_and_risk_of_bias():
     rob = rob[rob["study"] == "barczewska2020"].set_index("domain")
     assert (j["judgment"] == rob.loc[j.index, "judgment"]).all()
     assert (j["reason"] == rob.loc[j.index, "reason"]).all()
+    # the ledger's safety evidence is "0 serious adverse events judged related to cell administration"
+    res = data.load_table(T).set_index("quantity")
+    assert "related to cell administration" in res.loc["serious_adverse_events", "note"]
     saf = structured.safety("barczewska2020").set_index("statement")
+    assert saf.loc["No serious adverse event related to cell administration in the analysed group", "events"] == 0
     assert saf.loc["Post-lumbar-puncture syndrome (nausea, headache) within 1 day of an injection", "events"] == v("plp_day1_n")
     assert saf.loc["Post-lumbar-puncture syndrome about one week after an injection", "events"] == v("plp_week1_n")
     assert saf["n"].dropna().eq(v("n_treated")).all()

@@ -92,6 +92,9 @@ def test_power_statement():
     assert R.power_two_proportions(0.4, 0.0, 11, method="arcsine") == pytest.approx(0.8947, abs=1e-3)
     assert R.power_two_proportions(0.4, 0.0, 11, method="fisher") == pytest.approx(0.4672, abs=1e-3)
     assert R.power_two_proportions(0.4, 0.0, 67, method="fisher") > 0.9999
+    # exact unconditional tests (scipy): Boschloo with the doubled one-sided p, Barnard's Wald test
+    assert R.power_two_proportions(0.4, 0.0, 11, method="boschloo") == pytest.approx(0.4672, abs=1e-3)
+    assert R.power_two_proportions(0.4, 0.0, 11, method="barnard") == pytest.approx(0.7037, abs=1e-3)
 
 
 def test_power_limiting_cases():
@@ -124,6 +127,8 @@ def test_hr_from_medians():
         (lambda: R.ratio_p_bounds("-0.3", "0.16", "0.59"), r"estimate=-0.3 is not allowed"),
         (lambda: R.power_two_proportions(1.4, 0, 11), r"p1=1.4 is not allowed"),
         (lambda: R.power_two_proportions(0.4, 0, 1), r"n_per_group=1 is not allowed"),
+        (lambda: R.power_two_proportions(0.4, 0, 31, method="barnard"), r"n_per_group=31 is not allowed"),
+        (lambda: R.power_two_proportions(0.4, 0, 11, method="pearson"), r"method='pearson' is not allowed"),
         (lambda: R.power_two_proportions(0.4, 0, 11, alpha=0), r"alpha=0 is not allowed"),
         (lambda: R.power_two_proportions(0.4, 0, 11, method="z"), r"method='z' is not allowed"),
         (lambda: R.hr_from_medians(0, 640), r"median_treated=0 is not allowed"),

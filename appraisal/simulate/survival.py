@@ -1,13 +1,16 @@
 """Survival under no treatment effect, with the treated arm's inclusion rule: immortal time.
 
 In a comparison such as Barczewska et al. (Stem Cell Rev Rep 2020), treated patients
-were analysed only if they received all three injections (the third about four months
-after enrollment) and were assessed at each visit, yet their survival was counted from
-enrollment. Every analysed treated patient was therefore certain to be alive for the
+were analysed only if they received at least three injections (the third about four
+months after enrollment) and were assessed at each visit, yet their survival was counted
+from enrollment. Every analysed treated patient was therefore certain to be alive for the
 first months of follow-up. That guaranteed ("immortal") time flatters the treated arm
 even when the treatment does nothing (Suissa S. Immortal time bias in
 pharmaco-epidemiology. Am J Epidemiol 2008;167:492–9) — *if* the references faced no
-comparable condition. The paper does not say where the references' time zero was or
+comparable condition, and only to the extent that enrolled patients died before the
+window ended: the model draws those exclusions from unselected mortality
+(``SurvivalResult.n_excluded``), whereas the paper reports no such number (if none
+died, the treated side carries no immortal-time bias). The paper does not say where the references' time zero was or
 whether they, too, had to be observed (alive) through a comparison period; if they
 were counted from trial entry but had to survive a longer window, the bias runs the
 other way. ``reference_window_months`` models that case.

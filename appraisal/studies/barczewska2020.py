@@ -36,7 +36,7 @@ from ..reconstruct import (
 )
 
 __all__ = ["barczewska2020_checks", "barczewska2020_audit", "compact", "AUDIT_PROBLEMS", "audit_problems", "published_split", "sign_test",
-           "null_pair_settings", "survival_settings"]
+           "null_pair_settings", "survival_settings", "power_statement", "ROUNDING_NOTE"]
 
 _R = "barczewska2020_results"
 
@@ -217,6 +217,8 @@ def compact(table):
     ``recomputed`` becomes text: the value to four significant digits, or, for checks
     made against a range (their ``how`` starts with "range"), the range itself.
     Table locations are shortened ("Table 1 (Patient characteristics)" → "Table 1").
+    A flagged check that :data:`AUDIT_PROBLEMS` calls a rounding note shows the verdict
+    ``"rounding note"`` instead of ``"inconsistent"`` (the audit table itself keeps it).
     """
     import pandas as pd
 
@@ -226,6 +228,9 @@ def compact(table):
     if table.empty:
         raise ValueError("table is not allowed: table has no rows; it must be the DataFrame returned by audit().")
     out = table[["item", "where", "printed", "verdict"]].copy()
+    # a flagged check that the chapter reads as a rounding note gets its own label, not "inconsistent"
+    notes = [i for i, prob in AUDIT_PROBLEMS.items() if prob.startswith(ROUNDING_NOTE + ":")]
+    out.loc[out["item"].isin(notes) & (out["verdict"] == "inconsistent"), "verdict"] = ROUNDING_NOTE
     rec = []
     for r, how in zip(table["recomputed"], table["how"]):
         if r is None or pd.isna(r):
@@ -239,6 +244,9 @@ def compact(table):
     out["item"] = out["item"].str.replace("Table 1: ", "", regex=False)
     return out
 
+
+#: the verdict label shown for a flagged check that is a note on rounding, not a problem of substance
+ROUNDING_NOTE = "rounding note"
 
 #: the distinct problem behind each flagged check (several checks test one printed error)
 AUDIT_PROBLEMS = {
@@ -269,6 +277,23 @@ def audit_problems(table):
            .agg(checks="; ".join, n_checks="size").reset_index())
     out.insert(1, "kind", ["rounding note" if p.startswith("rounding note") else "problem" for p in out["problem"]])
     out["problem"] = out["problem"].str.replace("rounding note: ", "", regex=False)
+    return out
+
+
+def power_statement(alpha: float = 0.05) -> dict[str, float]:
+    """Power (%) of the Methods' statement (40% vs 0% surviving, 11 per group) under five tests, two-sided.
+
+    ``normal``: the arcsine approximation; ``fisher``: Fisher's exact (conditional) test;
+    ``boschloo`` and ``barnard``: the exact unconditional tests (scipy ``boschloo_exact``,
+    two-sided p twice the smaller one-sided p; ``barnard_exact``), more powerful than
+    Fisher's in general; ``claimed``: the printed power. All exact values are computed
+    by enumerating every 2×2 table (:func:`appraisal.reconstruct.power_two_proportions`).
+    """
+    p1, p0 = _v("power_survival_treated_pct") / 100, _v("power_survival_reference_pct") / 100
+    n = int(_v("power_n_per_group"))
+    out = {"claimed": float(_v("power_claimed_pct"))}
+    for key, method in (("normal", "arcsine"), ("fisher", "fisher"), ("boschloo", "boschloo"), ("barnard", "barnard")):
+        out[key] = 100 * power_two_proportions(p1, p0, n, alpha=alpha, method=method)
     return out
 
 

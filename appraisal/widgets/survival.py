@@ -38,7 +38,7 @@ def _summary(out: dict) -> dict:
         "95% CI": f"{hr['lower']:.2f}–{hr['upper']:.2f}",
         "median treated (days)": "not reached" if med_t is None else round(med_t),
         "median reference (days)": "not reached" if med_r is None else round(med_r),
-        "candidates excluded (died in window)": out["result"].n_excluded,
+        "simulated candidates excluded (died in window)": out["result"].n_excluded,
     }
 
 
