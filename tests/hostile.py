@@ -205,6 +205,7 @@ _OVERRIDES: dict[str, dict[str, Any]] = {
     "simulate.survival.replicate_hr": {"n_studies": 20},
     "simulate.matched_pairs.simulate_matched_pairs": {"n_studies": 2},
     "simulate.single_arm.trial_sized": {"n_trials": 50},
+    "simulate.single_arm.riser_trials": {"k_rose": 3, "k_responders": 5, "n_trials": 50},
     "reconstruct.power_two_proportions": {"n_per_group": 10},
     "widgets.single_panel_margins": {},
     "structured.signalling": {"name": "petrou2021"},

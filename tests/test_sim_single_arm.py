@@ -7,7 +7,7 @@ import pytest
 
 from appraisal import data, progression as prog
 from appraisal.simulate.single_arm import (ANCHORS, calibrated_slope_sd, natural_history_defaults, null_grid,
-                                           simulate_untreated, slope_sd_anchors, trial_sized)
+                                           riser_trials, simulate_untreated, slope_sd_anchors, trial_sized)
 
 
 def test_defaults_come_from_natural_history():
@@ -147,6 +147,36 @@ def test_trial_sized_binomial_matches_resampling():
     t = trial_sized(r, 19, 4000, seed=2)
     assert np.mean(t["counts"]) == pytest.approx(19 * t["p"], abs=0.2)
     assert t["prob_at_least"](0) == pytest.approx(1.0)
+
+
+def test_riser_trials_binomial_resampling_and_joint():
+    r = simulate_untreated(4000, seed=14, noise_sd=2.0, expectation_bias=1.0)
+    out = riser_trials(r, 19, 3, 8, n_trials=20_000, seed=2)
+    assert out["share_rose"] == pytest.approx(r.share_score_rose(2, 1))
+    assert out["expected"] == pytest.approx(19 * out["share_rose"])
+    # binomial and resampled tails agree (Monte Carlo SE of the resampled one is below 0.004 here)
+    assert out["p_rose_resampled"] == pytest.approx(out["p_rose"], abs=0.015)
+    # a joint count is at most either marginal, and its upper bound lies above it
+    assert out["p_joint"] <= out["p_rose_resampled"]
+    assert out["p_joint"] <= out["p_joint_high"] and out["p_joint_se"] >= 0
+    # limiting cases: at least 0 risers is certain; without k_responders there is no joint entry
+    assert riser_trials(r, 19, 0, n_trials=100)["p_rose"] == pytest.approx(1.0)
+    assert "p_joint" not in riser_trials(r, 19, 3, n_trials=100)
+    # a patient rises only if the score at the later visit is above the earlier one: the reverse order differs
+    back = riser_trials(r, 19, 3, visit=1, reference=2, n_trials=100)
+    assert back["share_rose"] == pytest.approx(float(np.mean(r.observed[:, 1] > r.observed[:, 2])))
+    # seeded
+    assert riser_trials(r, 19, 3, 8, n_trials=500, seed=5) == riser_trials(r, 19, 3, 8, n_trials=500, seed=5)
+
+
+def test_riser_trials_bad_input():
+    r = simulate_untreated(200, seed=1)
+    with pytest.raises(ValueError, match=r"k_rose=20 is not allowed"):
+        riser_trials(r, 19, 20)
+    with pytest.raises(ValueError, match=r"visit=9 is not allowed"):
+        riser_trials(r, 19, 3, visit=9)
+    with pytest.raises(ValueError, match=r"result=.* is not allowed"):
+        riser_trials("trial", 19, 3)
 
 
 @pytest.mark.parametrize(

@@ -61,7 +61,7 @@ from ..recompute import proportion_ci
 from . import rng as make_rng
 
 __all__ = ["natural_history_defaults", "slope_sd_anchors", "calibrated_slope_sd", "SingleArmResult",
-           "simulate_untreated", "trial_sized", "null_grid", "ANCHORS", "DEFAULT_ANCHOR"]
+           "simulate_untreated", "trial_sized", "riser_trials", "null_grid", "ANCHORS", "DEFAULT_ANCHOR"]
 
 MAX_SCORE = 48
 REFERENCE_MONTHS = 24.0
@@ -370,6 +370,59 @@ def trial_sized(result: SingleArmResult, n_patients: int, n_trials: int = 2000, 
         "means": means,
         "n_trials_without_mean": int(np.sum(n_ok == 0)),
     }
+
+
+def riser_trials(result: SingleArmResult, n_patients: int, k_rose: int, k_responders: int | None = None, *,
+                 n_trials: int = 20_000, seed: int = 0, visit: int = 2, reference: int = 1,
+                 interval: int = 0, level: float = 0.95) -> dict:
+    """How often untreated trials of ``n_patients`` show at least ``k_rose`` patients whose score *rose*.
+
+    A patient "rose" when the observed score at ``visit`` is above that at ``reference`` (visits:
+    0 screening, 1 first injection, 2 second ...; by default from injection 1 to injection 2,
+    :meth:`SingleArmResult.share_score_rose`). Returns
+
+    * ``share_rose``: the simulated share of enrolled patients who rose, and ``expected``, that
+      share times ``n_patients``;
+    * ``p_rose``: P(at least ``k_rose`` of ``n_patients`` rose), **binomial** in the simulated share
+      (exact given the share, so very small values are not lost to resampling);
+    * ``p_rose_resampled``: the same from ``n_trials`` resampled trials (a check on the binomial);
+    * if ``k_responders`` is given, ``p_joint``: the share of the same resampled trials with at least
+      ``k_responders`` responders in ``interval`` (undefined ratios count as non-responders, as in
+      :func:`trial_sized`) **and** at least ``k_rose`` risers — a joint count cannot be had from two
+      binomials, because rising and responding go together in one patient — with ``p_joint_high``,
+      the exact (Clopper–Pearson) upper end at ``level`` of that Monte Carlo estimate, and
+      ``p_joint_se``, its binomial standard error;
+    * ``n_trials``.
+    """
+    chk.instance("result", result, SingleArmResult, "SingleArmResult from simulate_untreated()")
+    n_patients = chk.integer("n_patients", n_patients, low=1, high=10_000)
+    k_rose = chk.integer("k_rose", k_rose, low=0, high=n_patients)
+    if k_responders is not None:
+        k_responders = chk.integer("k_responders", k_responders, low=0, high=n_patients)
+    n_trials = chk.integer("n_trials", n_trials, low=1, high=200_000)
+    chk.size_limit("n_trials × n_patients", n_trials * n_patients, 20_000_000, "resampled patients")
+    level = chk.probability("level", level)
+    if result.n_enrolled == 0:
+        raise ValueError("result is not allowed: nobody was enrolled in this simulation (entry criteria too strict).")
+    v = chk.integer("visit", visit, low=0, high=result.observed.shape[1] - 1)
+    r = chk.integer("reference", reference, low=0, high=result.observed.shape[1] - 1)
+    k = chk.integer("interval", interval, low=0, high=result.rate_after.shape[1] - 1)
+    rose = result.observed[:, v] > result.observed[:, r]
+    share = float(rose.mean())
+    gen = make_rng(seed)
+    idx = gen.integers(0, result.n_enrolled, (n_trials, n_patients))
+    n_rose = rose[idx].sum(axis=1)
+    out = {"share_rose": share, "expected": n_patients * share,
+           "p_rose": float(stats.binom.sf(k_rose - 1, n_patients, share)),
+           "p_rose_resampled": float(np.mean(n_rose >= k_rose)), "n_trials": n_trials}
+    if k_responders is not None:
+        responder = result.defined & (result.improvement[:, k] > result.threshold)
+        both = (responder[idx].sum(axis=1) >= k_responders) & (n_rose >= k_rose)
+        hits = int(both.sum())
+        p = hits / n_trials
+        out.update(p_joint=p, p_joint_high=float(proportion_ci(hits, n_trials, level, "exact")[1]),
+                   p_joint_se=float(np.sqrt(p * (1 - p) / n_trials)))
+    return out
 
 
 def null_grid(settings: list[dict], n_patients: int, k: int, *, n: int = 4000, seed: int = 0,

@@ -14,11 +14,12 @@ from matplotlib.ticker import MaxNLocator
 from .. import progression as prog
 from ..plots import COLOURS
 from ..simulate import rng as make_rng
-from ..simulate.single_arm import simulate_untreated, trial_sized
+from ..simulate.single_arm import riser_trials, simulate_untreated, trial_sized
 from . import Choice, Explorer, IntSlider, Preset, Slider, register, single_panel_margins
 
 N_SCREENED = 4000  # simulated patients per move of a control (latency budget); the chapter's baseline uses the same
 N_TRIALS = 1000  # resampled trials of the published size per move
+RISER_TRIALS = 20_000  # resampled trials for the joint count of responders and risers (a few ms per move)
 SEED = 20211030
 DISPLAY_RANGE = (-300.0, 300.0)  # x-axis of the histograms; values outside are counted in the title
 
@@ -34,7 +35,8 @@ _STEEP = {"no": 0, "lost ≥ 1 point in the run-in": 1, "lost ≥ 2 points in th
 def null_trial(noise_sd: float = 1.0, interval: tuple[float, float] = (3.0, 6.0), shape_exponent: float = 1.0,
                entry_min_score: int = 20, before: str = "run_in", steep_run_in: int = 0,
                run_in_months: float = 3.0, expectation_bias: float = 0.0, observed_responders: int | None = None,
-               observed_n: int | None = None, observed_mean: float | None = None) -> dict:
+               observed_n: int | None = None, observed_mean: float | None = None,
+               observed_rose: int | None = None) -> dict:
     """One untreated simulation plus trial-sized resampling, packed for the explorer.
 
     Every call uses the same ``N_SCREENED`` patients and ``SEED``, so a setting gives the same
@@ -54,6 +56,8 @@ def null_trial(noise_sd: float = 1.0, interval: tuple[float, float] = (3.0, 6.0)
         observed_n = int(value("petrou2021_results", "analysed"))
     if observed_mean is None:
         observed_mean = float(value("petrou2021_results", "mean_improvement_inj1_inj2"))
+    if observed_rose is None:
+        observed_rose = int(value("petrou2021_results", "clinically_improved_after_inj1"))
     res = simulate_untreated(
         N_SCREENED, seed=SEED, noise_sd=noise_sd, interval_months=interval, shape_exponent=shape_exponent,
         entry_min_score=entry_min_score, before=before, run_in_months=run_in_months,
@@ -62,8 +66,9 @@ def null_trial(noise_sd: float = 1.0, interval: tuple[float, float] = (3.0, 6.0)
     if res.n_enrolled == 0:
         raise ValueError(f"entry_min_score={entry_min_score!r} is not allowed here: nobody was enrolled; lower it.")
     trials = trial_sized(res, n_patients=observed_n, n_trials=N_TRIALS, seed=SEED)
-    return {"result": res, "trials": trials, "observed_responders": observed_responders, "observed_n": observed_n,
-            "observed_mean": observed_mean}
+    risers = riser_trials(res, observed_n, observed_rose, observed_responders, n_trials=RISER_TRIALS, seed=SEED)
+    return {"result": res, "trials": trials, "risers": risers, "observed_responders": observed_responders,
+            "observed_n": observed_n, "observed_mean": observed_mean, "observed_rose": observed_rose}
 
 
 def _histogram(ax, values: np.ndarray) -> None:
@@ -89,6 +94,9 @@ def _summary(r: dict) -> dict:
         "mean (%)": round(float(np.mean(imp)), 1) if imp.size else 0.0,
         f"P(mean ≥ {r['observed_mean']:g}%)": round(float(np.mean(tr["means"] >= r["observed_mean"])), 3)
         if tr["means"].size else 0.0,
+        "score rose 1→2 (%)": round(100 * r["risers"]["share_rose"], 1),
+        f"P(≥{r['observed_rose']}/{r['observed_n']} rose)": float(f"{r['risers']['p_rose']:.2g}"),
+        f"P(≥{r['observed_responders']} resp. and ≥{r['observed_rose']} rose)": float(f"{r['risers']['p_joint']:.2g}"),
     }
 
 
@@ -100,7 +108,8 @@ def _draw(r: dict, ax) -> None:
     _histogram(ax, imp)
     ax.axvline(res.threshold, color="k", ls="--", lw=1)
     ax.axvline(r["observed_mean"], color=COLOURS["observed"], lw=2)
-    ax.text(r["observed_mean"], 0.98, " reported mean", color=COLOURS["observed"], fontsize=8, va="top",
+    ax.text(r["observed_mean"], 0.98, " reported trial mean\n (not a patient's value)", color=COLOURS["observed"],
+            fontsize=7, va="top",
             transform=ax.get_xaxis_transform())
     ax.text(res.threshold, 0.85, f"{res.threshold:g}% rule ", fontsize=8, ha="right", va="top",
             transform=ax.get_xaxis_transform())
