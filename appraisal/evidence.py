@@ -56,6 +56,8 @@ __all__ = [
     "rob_matrix",
     "traffic_light",
     "grade_level",
+    "ratio_bounds_for_difference",
+    "imprecision_rating",
     "certainty_table",
 ]
 
@@ -94,6 +96,7 @@ GRADE_LEVELS = ("very low", "low", "moderate", "high")
 #: which way a finding points; a certainty level is always a certainty *of* one of these
 DIRECTIONS = ("benefit", "harm", "little or no effect", "change in a surrogate", "no evidence")
 _START = {"high": 4, "low": 2}
+_POINTS_TO = {"benefit": "a benefit", "harm": "a harm", "change in a surrogate": "a change in a surrogate"}
 _GRADE_DOMAINS = ("risk_of_bias", "inconsistency", "indirectness", "imprecision", "publication_bias")
 
 _REF_COLUMNS = {
@@ -573,6 +576,74 @@ def grade_level(start: str, changes, upgrade: int = 0) -> str:
     return GRADE_LEVELS[min(max(score, 1), 4) - 1]
 
 
+def ratio_bounds_for_difference(control_risk: float, difference: float) -> tuple[float, float]:
+    """The odds ratios at which the treated risk is ``difference`` below and above ``control_risk``.
+
+    ``(lower, upper)``: odds(p0 − d) / odds(p0) and odds(p0 + d) / odds(p0), with
+    odds(p) = p / (1 − p). They translate an important difference on the risk scale (for
+    example 10 percentage points of responders) into thresholds on the odds-ratio scale, which
+    GRADE's imprecision rule compares with the interval :cite:`guyatt2008`.
+
+    >>> [round(b, 3) for b in ratio_bounds_for_difference(26 / 94, 0.10)]
+    [0.561, 1.58]
+    """
+    p0 = chk.probability("control_risk", control_risk)
+    d = chk.positive("difference", difference)
+    if not (0 < p0 - d and p0 + d < 1):
+        raise ValueError(f"difference={difference!r} is not allowed with control_risk={control_risk!r}: "
+                         "the control risk minus and plus the difference must both lie strictly between 0 and 1.")
+    odds = lambda p: p / (1 - p)  # noqa: E731
+    return odds(p0 - d) / odds(p0), odds(p0 + d) / odds(p0)
+
+
+def imprecision_rating(lower: float, upper: float, *, n: float, ois: float, benefit: str,
+                       control_risk: float | None = None, difference: float | None = None,
+                       ratio_threshold: float | None = None) -> dict:
+    """GRADE imprecision for one ratio interval, by the book's one rule, with every condition shown.
+
+    The thresholds of an appreciable effect come either from an important ``difference`` in
+    risk and the ``control_risk`` (odds ratios, :func:`ratio_bounds_for_difference`) or from a
+    ``ratio_threshold`` below 1 and its reciprocal (e.g. 0.7 and 1/0.7 for a rate ratio).
+    ``benefit`` says which side is a benefit: ``"above"`` 1 (more responders) or ``"below"``
+    1 (fewer lesions, fewer deaths).
+
+    Conditions (True/False): ``includes_benefit`` — the interval reaches an appreciable
+    benefit; ``includes_harm`` — it reaches an appreciable harm; ``spans_both`` — both;
+    ``below_ois`` — ``n`` is below the optimal information size ``ois`` (in the same units,
+    per arm or in total). The rule (GRADE's imprecision domain :cite:`guyatt2008`, as the
+    book applies it to every question with such an interval): rate down twice (−2) when
+    the interval spans both an appreciable benefit and an appreciable harm *and* the study is
+    below the optimal information size; once (−1) when only one of those two holds; not at
+    all (0) when neither does.
+    """
+    lower, upper = chk.ordered_interval("lower", lower, "upper", upper)
+    if lower <= 0:
+        raise ValueError(f"lower={lower!r} is not allowed: a ratio interval must have 0 < lower < upper.")
+    n, ois = chk.positive("n", n), chk.positive("ois", ois)
+    chk.one_of("benefit", benefit, ["above", "below"])
+    if (ratio_threshold is None) == (difference is None):
+        raise ValueError("ratio_threshold and difference are not allowed together or both missing: give either an "
+                         "important difference with its control_risk, or a ratio_threshold.")
+    if difference is not None:
+        if control_risk is None:
+            raise ValueError("control_risk=None is not allowed with a difference: the odds-ratio thresholds need "
+                             "the control group's risk.")
+        low_bound, high_bound = ratio_bounds_for_difference(control_risk, difference)
+    else:
+        t = chk.in_range("ratio_threshold", ratio_threshold, 0.0, 1.0, low_inclusive=False, high_inclusive=False)
+        low_bound, high_bound = t, 1 / t
+    benefit_bound, harm_bound = (high_bound, low_bound) if benefit == "above" else (low_bound, high_bound)
+    reaches_high, reaches_low = upper >= high_bound, lower <= low_bound
+    includes_benefit, includes_harm = (reaches_high, reaches_low) if benefit == "above" else (reaches_low, reaches_high)
+    spans_both = bool(includes_benefit and includes_harm)
+    below_ois = bool(n < ois)
+    rating = -(int(spans_both) + int(below_ois))
+    return {"lower": float(lower), "upper": float(upper), "benefit_bound": float(benefit_bound),
+            "harm_bound": float(harm_bound), "includes_benefit": bool(includes_benefit),
+            "includes_harm": bool(includes_harm), "spans_both": spans_both, "n": float(n), "ois": float(ois),
+            "below_ois": below_ois, "rating": rating}
+
+
 def _changes_text(changes, upgrade: int) -> str:
     """'indirectness −1; imprecision −1' (only the domains that moved), or 'none'."""
     parts = [f"{d.replace('_', ' ')} −{-c}" for d, c in zip(_GRADE_DOMAINS, changes) if c]
@@ -585,13 +656,19 @@ def certainty_statement(level: str, certainty_of: str) -> str:
     """'Low certainty that …' from a computed level and the finding it is about ('No evidence …' without studies).
 
     A certainty rating without its finding says nothing: GRADE rates the certainty *of*
-    an estimate of effect :cite:`guyatt2008`.
+    an estimate of effect :cite:`guyatt2008`. At *very low* certainty GRADE's informative
+    statements give no direction ("the evidence is very uncertain about the effect"), so the
+    statement reads "Very low certainty: the evidence is very uncertain …", and the
+    ``certainty_of`` text of such a row says what the evidence is uncertain *about*, with the
+    direction only as where the estimate points.
     """
     chk.one_of("level", level, [*GRADE_LEVELS, "no evidence"])
     if not isinstance(certainty_of, str) or not certainty_of.strip():
         raise ValueError(f"certainty_of={certainty_of!r} is not allowed: give the finding the level is about.")
     if level == "no evidence":
         return f"No evidence {certainty_of}"
+    if level == "very low":  # GRADE's wording for very low certainty carries no direction
+        return f"Very low certainty: the evidence is very uncertain {certainty_of}"
     return f"{level.capitalize()} certainty {certainty_of}"
 
 
@@ -605,7 +682,12 @@ def certainty_table(directory: Path | str | None = None) -> pd.DataFrame:
     Also ``worst_overall_rob``: the most serious overall risk-of-bias judgment among the
     question's studies, read from the signalling tables (:func:`risk_of_bias`; "—"
     when none of them is appraised yet), so a reader can see whether the
-    risk-of-bias rating agrees with the traffic light.
+    risk-of-bias rating agrees with the traffic light; ``without_critical``: the
+    question's studies whose overall judgment is not "critical", the ones a synthesis
+    would keep under ROBINS-I's guidance that a study at critical risk is too problematic to
+    provide useful evidence :cite:`sterne2016`; and ``reads_as``: the direction as a reader
+    should take it — for very low certainty "very uncertain (the estimate points to …)",
+    otherwise the direction itself.
     """
     cert = data.load_table("certainty", directory)
     if _filled_signalling(directory):
@@ -636,13 +718,18 @@ def certainty_table(directory: Path | str | None = None) -> pd.DataFrame:
         level = grade_level(r["start"], changes, int(r["upgrade"]))
         judg = [overall.get(s) for s in studies if s in overall.index]
         worst = max(judg, key=lambda j: SEVERITY[j] if SEVERITY[j] is not None else -1) if judg else "—"
+        # ROBINS-I: a study at critical risk is too problematic to give useful evidence and is normally left
+        # out of a synthesis; these are the studies that would remain
+        usable = [s for s in studies if overall.get(s) != "critical"]
+        points = _POINTS_TO.get(dr["direction"], dr["direction"])
+        reads_as = f"very uncertain (the estimate points to {points})" if level == "very low" else dr["direction"]
         rows.append({
             "question_id": r["question_id"], "question": r["question"], "studies": studies, "start": r["start"],
             **{d: c for d, c in zip(_GRADE_DOMAINS, changes)}, "upgrade": int(r["upgrade"]),
             "changes": _changes_text(changes, int(r["upgrade"])),
             "certainty": level, "direction": dr["direction"], "certainty_of": dr["certainty_of"],
-            "statement": certainty_statement(level, dr["certainty_of"]),
-            "worst_overall_rob": worst, "finding": r["finding"],
+            "statement": certainty_statement(level, dr["certainty_of"]), "reads_as": reads_as,
+            "worst_overall_rob": worst, "without_critical": usable, "finding": r["finding"],
         })
     return pd.DataFrame(rows)
 

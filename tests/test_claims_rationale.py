@@ -168,3 +168,34 @@ def test_missing_outcome_answers_rest_on_the_registry_and_table_4():
         == data.value(R, "n_treated_total")
     share = 1 - data.value(R, "table4_change_n_min26") / data.value(R, "table4_responder_n_min26")
     assert 0.15 < share < 0.25
+
+
+def test_ladder_title_is_true_of_every_randomized_trial_shown():
+    # referee M5: "the blinded randomized MSC trials shown here did not show efficacy on their primary endpoints";
+    # the randomized rung holds only blinded trials, and none of its efficacy claims is supported
+    cl = rationale.load_claims()
+    rct = cl[cl["level"] == "randomized trial"]
+    efficacy = rct[rct["claim_id"] != "C2"]  # C2 is about tolerability
+    assert not efficacy["result"].str.startswith("supports").any()
+    msc = data.load_table("als_msc_trials").set_index("trial")
+    assert "double-blind" in msc.loc["NurOwn phase 3", "design"]
+    # the one favourable randomized MSC trial (lenzumestrocel phase 2) is open-label and not on the ladder
+    assert "open-label" in msc.loc["lenzumestrocel phase 2 (NCT01363401)", "design"]
+    assert not cl["best_evidence"].str.contains("lenzumestrocel phase 2").any()
+    # referee m7: ROBINS-I vocabulary for the externally controlled comparison
+    assert cl.set_index("claim_id").loc["C4", "result"] == "supports (critical risk of bias)"
+    overall = structured.judgments(["barczewska2020_signalling"]).set_index("domain")["judgment"]
+    assert overall["Overall"] == "critical"
+
+
+def test_assumed_bias_cancels_for_a_non_significant_result():
+    # referee m3: "for a non-significant result u cancels in this model"
+    from appraisal.ppv import probability_true_if_not_significant
+
+    for prior in (0.05, 0.2, 0.5):
+        for u in (0.0, 0.3, 0.6):
+            beta, alpha = 1 - 0.9, 0.05
+            ioannidis = prior * (1 - u) * beta / (prior * (1 - u) * beta + (1 - prior) * (1 - u) * (1 - alpha))
+            assert ioannidis == pytest.approx(probability_true_if_not_significant(prior, 0.9, alpha), rel=1e-12)
+    hl = rationale.apply_ppv([0.5]).set_index("source")
+    assert hl.loc["cudkowicz2022", "significant"] in (False, "no")  # the trial's headline was not significant

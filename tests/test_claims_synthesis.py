@@ -83,16 +83,82 @@ def test_optimal_information_size_not_met():
     assert n > 3 * 95  # "several times smaller" (certainty.csv reason)
 
 
-def test_one_imprecision_rule_for_both_randomized_questions():
-    # both intervals span appreciable benefit and harm and both trials are below the information size: −2 each
+def _imprecision():
+    """The chapter's computation: ALS function (both intervals) and MS, by evidence.imprecision_rating."""
+    from statsmodels.stats.power import NormalIndPower
+    from statsmodels.stats.proportion import proportion_effectsize
+
+    from appraisal import equivalence as eq
+    from appraisal.simulate import lesions as L
+    from appraisal.studies import debamestrocel
+
+    counts = debamestrocel.whole_trial().iloc[0]
+    p0 = counts["k2"] / counts["n2"]
+    ois = math.ceil(NormalIndPower().solve_power(proportion_effectsize(p0 + 0.10, p0), power=0.8, alpha=0.05))
+    n = int(max(counts["n1"], counts["n2"]))
+    res = evidence.study_results().set_index("study").loc["cudkowicz2022"]
+    als = {name: evidence.imprecision_rating(lo, hi, n=n, ois=ois, benefit="above", control_risk=p0, difference=0.10)
+           for name, (lo, hi) in {"p": (res["lower"], res["upper"]), "counts": (counts["lower"], counts["upper"])}.items()}
+    v = lambda q: float(data.value("mesems2021_results", q))  # noqa: E731
+    n1, n2 = int(v("msc_first")), int(v("placebo_first"))
+    k = L.calibrate_dispersion(eq.log_ratio(v("rate_ratio"), v("rate_ratio_lower"), v("rate_ratio_upper")).se, n1, n2,
+                               ratio=v("rate_ratio"), rate=3.0)
+    ms = evidence.imprecision_rating(v("rate_ratio_lower"), v("rate_ratio_upper"), n=n1 + n2,
+                                     ois=L.n_to_exclude(0.7, 1.0, 0.8, 3.0, k), benefit="below", ratio_threshold=0.7)
+    return als, ms
+
+
+def test_one_imprecision_rule_computed_for_both_randomized_questions():
+    # referee M2: the ALS interval reaches an appreciable benefit but not an appreciable harm -> -1, under both intervals
+    als, ms = _imprecision()
     raw = data.load_table("certainty").set_index("question_id")
-    assert int(raw.loc["als_function", "imprecision"]) == -2
-    widths = evidence.interval_widths(evidence.study_results()).set_index("study")
-    for study in ["cudkowicz2022", "uccelli2021"]:
-        lo, hi = widths.loc[study, ["lower", "upper"]]
-        assert lo < 0.8 and hi > 1.25  # from an appreciable effect one way to one the other way
-    lo, hi = _counts_lohi()
-    assert lo < 0.8 and hi > 1.25  # also for the interval rebuilt from the counts
+    for r in als.values():
+        assert r["harm_bound"] == pytest.approx(0.561, abs=1e-3) and r["benefit_bound"] == pytest.approx(1.580, abs=1e-3)
+        assert r["lower"] > r["harm_bound"]  # "reaches the benefit threshold but not the harm threshold"
+        assert r["upper"] > r["benefit_bound"]
+        assert r["includes_benefit"] and not r["includes_harm"] and r["below_ois"] and r["rating"] == -1
+        assert r["n"] * 3 < r["ois"]  # "several times smaller" (certainty.csv reason)
+    assert int(raw.loc["als_function", "imprecision"]) == als["p"]["rating"]  # stored rating = computed rating
+    # the MS question by the same function: both thresholds reached, below its information size -> -2 (its row)
+    assert ms["includes_benefit"] and ms["includes_harm"] and ms["below_ois"] and ms["rating"] == -2
+    assert int(raw.loc["ms_inflammation", "imprecision"]) == ms["rating"]
+    # the reason's "10 percentage points" is the difference the chapter uses
+    assert "10 percentage points" in raw.loc["als_function", "imprecision_reason"]
+
+
+def test_als_function_rests_on_the_randomized_trial_only():
+    # referee M3: the studies column lists only the trial, so worst RoB ("high") agrees with risk of bias −1
+    c = evidence.certainty_table().set_index("question_id")
+    assert c.loc["als_function", "studies"] == ["cudkowicz2022"]
+    assert c.loc["als_function", "worst_overall_rob"] == "high" and c.loc["als_function", "risk_of_bias"] == -1
+    assert c.loc["als_function", "certainty"] == "very low"  # "Final level stays very low"
+
+
+def test_critical_risk_studies_leave_survival_and_biomarkers_without_usable_evidence():
+    # "Done strictly, that would leave survival and the biomarkers with no usable evidence at all"
+    c = evidence.certainty_table().set_index("question_id")
+    empty = [q for q, r in c.iterrows() if r["studies"] and not r["without_critical"]]
+    assert empty == ["als_survival", "als_biomarkers"]
+    for q in empty:
+        assert c.loc[q, "worst_overall_rob"] == "critical"
+
+
+def test_very_low_rows_state_no_direction():
+    # referee M4: "the evidence is very uncertain about …; the estimate points to …"
+    c = evidence.certainty_table().set_index("question_id")
+    for q, r in c[c["certainty"] == "very low"].iterrows():
+        assert r["statement"].startswith("Very low certainty: the evidence is very uncertain about"), q
+        assert "points to" in r["statement"] and r["reads_as"].startswith("very uncertain"), q
+        assert " that MSCs" not in r["statement"] and "prolong survival in ALS," not in r["statement"], q
+
+
+def test_immortal_window_is_computed_from_the_schedule():
+    # "a guaranteed survival window from enrolment to the third injection, at least N months"
+    v = lambda q: data.value("barczewska2020_results", q)  # noqa: E731
+    assert (v("injections") - 1) * v("injection_interval_months") == 4
+    # "the week-28 change is analysed in 116 patients, against 145 in the responder analysis"
+    assert data.value("debamestrocel_results", "table4_change_n_min26") < data.value("debamestrocel_results",
+                                                                                    "table4_responder_n_min26")
 
 
 def _counts_lohi():
@@ -128,7 +194,7 @@ def test_certainty_wording_follows_the_table():
     # "rated down for <changes_ms> because its interval is wide": the MS row is rated down for imprecision only
     assert c.loc["ms_inflammation", "changes"].startswith("imprecision")
     assert c.loc["ms_inflammation", "direction"] == "little or no effect"
-    # "The direction is a benefit, but the certainty that it is real is the lowest there is"
+    # "the estimate points to a benefit", at the lowest level there is
     assert c.loc["als_survival", "direction"] == "benefit" and c.loc["als_survival", "certainty"] == "very low"
 
 

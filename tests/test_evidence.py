@@ -201,10 +201,10 @@ def test_certainty_table_computes_the_levels():
                                        "publication_bias")]
         assert c.loc[q, "certainty"] == E.grade_level(r["start"], changes, int(r["upgrade"]))
     assert c.loc["ms_inflammation", "certainty"] == "low"  # imprecision rated down twice (MS chapter)
-    assert c.loc["als_function", "certainty"] == "very low"  # imprecision −2 by the same rule as MS (referee M2)
+    assert c.loc["als_function", "certainty"] == "very low"  # imprecision −1 by the computed rule (referee M2, round 3)
     assert c.loc["als_survival", "certainty"] == "very low"
     assert c.loc["als_combination", "certainty"] == "no evidence"
-    assert c.loc["als_function", "changes"] == "risk of bias −1; indirectness −1; imprecision −2"
+    assert c.loc["als_function", "changes"] == "risk of bias −1; indirectness −1; imprecision −1"
     assert c.loc["als_combination", "changes"] == "none"
     assert "certainty" not in data.load_table("certainty").columns  # computed, never stored
 
@@ -227,8 +227,42 @@ def test_every_certainty_statement_has_a_direction():
         assert r["statement"].lower().startswith(r["certainty"]), q
         assert r["certainty_of"] in r["statement"]
     assert c.loc["ms_inflammation", "direction"] == "little or no effect"
-    assert c.loc["als_function", "statement"].startswith("Very low certainty that")
-    assert "very uncertain" in c.loc["als_function", "statement"]
+    assert c.loc["als_function", "statement"].startswith("Very low certainty: the evidence is very uncertain about")
+    assert c.loc["ms_inflammation", "statement"].startswith("Low certainty that")
+
+
+def test_imprecision_rating_conditions_and_rule():
+    r = E.imprecision_rating(0.635, 2.787, n=95, ois=344, benefit="above", control_risk=26 / 94, difference=0.10)
+    assert r["harm_bound"] == pytest.approx(0.5609, abs=1e-4) and r["benefit_bound"] == pytest.approx(1.5799, abs=1e-4)
+    assert (r["includes_benefit"], r["includes_harm"], r["spans_both"], r["below_ois"], r["rating"]) == \
+        (True, False, False, True, -1)
+    both = E.imprecision_rating(0.58, 1.50, n=144, ois=520, benefit="below", ratio_threshold=0.7)
+    assert (both["benefit_bound"], both["spans_both"], both["rating"]) == (0.7, True, -2)
+    assert E.imprecision_rating(0.58, 1.50, n=600, ois=520, benefit="below", ratio_threshold=0.7)["rating"] == -1
+    assert E.imprecision_rating(0.9, 1.1, n=600, ois=520, benefit="below", ratio_threshold=0.7)["rating"] == 0
+    assert E.imprecision_rating(0.9, 1.1, n=60, ois=520, benefit="below", ratio_threshold=0.7)["rating"] == -1
+    # a harm on the other side: benefit below 1, an interval reaching only 1/0.7 reaches harm only
+    h = E.imprecision_rating(0.8, 1.6, n=600, ois=520, benefit="below", ratio_threshold=0.7)
+    assert (h["includes_benefit"], h["includes_harm"], h["rating"]) == (False, True, 0)
+
+
+@pytest.mark.parametrize(
+    "kwargs, pattern",
+    [
+        ({"lower": 2.0, "upper": 1.0}, r"lower=2.0 is not allowed"),
+        ({"benefit": "up"}, r"benefit='up' is not allowed"),
+        ({"ratio_threshold": 0.7, "difference": 0.1, "control_risk": 0.3}, r"not allowed together or both missing"),
+        ({"ratio_threshold": None}, r"not allowed together or both missing"),
+        ({"ratio_threshold": None, "difference": 0.1}, r"control_risk=None is not allowed"),
+        ({"ratio_threshold": None, "difference": 0.5, "control_risk": 0.3}, r"difference=0.5 is not allowed"),
+        ({"ratio_threshold": 1.4}, r"ratio_threshold=1.4 is not allowed"),
+        ({"n": 0}, r"n=0 is not allowed"),
+    ],
+)
+def test_imprecision_rating_refuses_bad_input(kwargs, pattern):
+    args = {"lower": 0.5, "upper": 1.5, "n": 100, "ois": 200, "benefit": "below", "ratio_threshold": 0.7} | kwargs
+    with pytest.raises(ValueError, match=pattern):
+        E.imprecision_rating(args.pop("lower"), args.pop("upper"), **args)
 
 
 def test_certainty_without_a_direction_is_refused(data_copy):

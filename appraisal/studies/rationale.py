@@ -37,7 +37,7 @@ LADDER = [
 
 RESULT_COLOURS = {
     "supports": "#2ca02c",
-    "supports (high risk of bias)": "#bcbd22",
+    "supports (critical risk of bias)": "#bcbd22",
     "short-term signal only": "#ff7f0e",
     "unclear": "#7f7f7f",
     "does not support": "#d62728",
