@@ -34,7 +34,7 @@ TIME_LIMIT = 5.0  # seconds per call: a refused size must be refused up front
 MODULES = [
     "data", "recompute", "audit", "equivalence", "matching", "multiple_testing", "ppv", "progression",
     "reconstruct", "sample_size", "scales", "twobytwo", "evidence", "structured", "plots",
-    "simulate", "simulate.edss", "simulate.lesions", "simulate.matched_pairs", "simulate.multiplicity",
+    "pooling", "simulate", "simulate.edss", "simulate.lesions", "simulate.matched_pairs", "simulate.multiplicity",
     "simulate.single_arm", "simulate.survival", "widgets",
     "studies.petrou2021", "studies.debamestrocel", "studies.alkhazaali2024", "studies.barczewska2020",
     "studies.rationale", "studies.mesems2021",
@@ -223,13 +223,16 @@ _OVERRIDES: dict[str, dict[str, Any]] = {
     "progression.sd_from_se": {"se": 0.66, "n": 66},
     "progression.sem_from_icc": {"sd": 6.1, "icc": 0.95},
     "progression.period_for_noise": {"observed_sd": 2.3, "true_sd": 0.93, "noise_sd": 1.0},
+    "pooling.pool_ratios": {"estimates": [0.94, 0.25], "se_logs": [0.24, 0.75], "labels": ["a", "b"]},
+    "pooling.log_ratio_se_from_group_intervals": {"lower1": 1.1, "upper1": 8.8, "lower2": 4.4, "upper2": 34.5},
     "simulate.single_arm.null_grid": {"settings": [{"noise_sd": 1.0}], "n_patients": 19, "k": 15, "n": 500},
 }
 
 #: pairs of arguments that must be ordered: their swap is a hostile call
 ORDERED = [("lower", "upper"), ("q1", "q3"), ("minimum", "maximum"), ("slope_lower", "slope_upper"),
            ("baseline_low", "baseline_high"), ("smallest", "others_above"), ("crossover_week", "followup_weeks"),
-           ("early_months", "followup_months")]
+           ("early_months", "followup_months"),
+           ("lower1", "upper1"), ("lower2", "upper2")]
 
 
 def _resolve(v):

@@ -66,9 +66,23 @@ def test_null_rejection_a_little_above_nominal_and_simulated_power_a_little_high
     # "a little above the nominal 5%"; "the simulated power is a little higher than the analytic one"
     null = L.power_simulated(N_MSC, N_PBO, 1.0, RATE, K, n_trials=2000, seed=100)
     assert 0.05 < null.power < 0.09
+    # "about ... standard errors above the nominal 5%: ... not only by chance"
+    mcse = math.sqrt(null.power * (1 - null.power) / 2000)
+    assert (null.power - 0.05) / mcse > 2
     sim = L.power_simulated(N_MSC, N_PBO, 0.7, RATE, K, n_trials=2000, seed=102)
     ana = L.power_analytic(N_MSC, N_PBO, 0.7, RATE, K)
     assert 0 < sim.power - ana.power < 0.08
+
+
+def test_fast_estimator_against_the_standard_model():
+    # "The point estimates agree; the robust interval is a little narrower than the model's; and the
+    # overdispersion estimated from this one trial is far from the value it was simulated with"
+    one = L.simulate_trial(N_MSC, N_PBO, ratio=0.7, rate=RATE, dispersion=K, seed=2021)
+    fast = L.estimate_ratio(one["msc"], one["placebo"]).iloc[0]
+    nb = L.fit_trial(one)
+    assert round(fast["ratio"], 2) == round(nb["ratio"], 2)
+    assert fast["upper"] / fast["lower"] < nb["upper"] / nb["lower"]
+    assert abs(nb["alpha"] - K) > 0.5
 
 
 def test_certainty_is_low_and_imprecision_rated_down_twice():
@@ -108,13 +122,55 @@ def test_certainty_without_the_override_would_be_very_low():
 
 
 def test_mesems_is_the_largest_randomized_trial_found():
-    # "larger than the other randomized MSC trials in MS the book found (144 against 48 and 9)"
+    # "larger than the other randomized trials ... that the book checked (144 against 54, 48, 34 and 9)"
     r = lambda q: data.value("ms_randomized_trials", q)  # noqa: E731
-    assert v("randomized") > r("petrou2020_randomized") > r("llufriu_randomized")
+    sizes = [v("randomized"), r("harris2024_randomized"), r("petrou2020_randomized"), r("fernandez2018_randomized"),
+             r("llufriu_randomized")]
+    assert sizes == sorted(sizes, reverse=True) and len(set(sizes)) == len(sizes)
     # the review the summary cites counts more than one randomized trial
     assert data.value("ms_uncontrolled_results", "review_randomized") > 1
     # Llufriu: a trend, not significant
     assert r("llufriu_gel_msc_6m") < r("llufriu_gel_placebo_6m") and r("llufriu_gel_p") > 0.05
+    # Harris 2024: "a null primary result": MSC-NPs no better than saline on EDSS Plus
+    assert r("harris2024_edss_plus_msc_np") <= r("harris2024_edss_plus_saline")
+    assert r("harris2024_msc_np") + r("harris2024_saline") == r("harris2024_randomized")
+    # Fernández 2018: fewer infused than randomized
+    assert r("fernandez2018_infused") < r("fernandez2018_randomized")
+
+
+def test_pooled_lesion_evidence_claims():
+    from appraisal.studies.mesems2021 import pooled_lesion_trials
+    p = pooled_lesion_trials()
+    harm = 1 / 0.7
+    # "leans towards fewer lesions, though not as far as an appreciable (30%) reduction"
+    assert 0.7 < p.ratio < 1
+    # "includes an appreciable benefit ... and reaches an increase"; the finding: "from a substantial benefit to a modest increase"
+    assert p.lower < 0.7 and 1 < p.upper < harm
+    # "MESEMS's own interval ... and the random-effects interval also include an appreciable harm"
+    assert HI > harm and p.upper_re > harm and p.lower_re < 0.7
+    # "borderline: Q (p below 0.10) and I² above one half"
+    assert 0.05 < p.q_p < 0.10 and p.i2 > 0.5
+    # "the two intervals overlap"
+    t = p.table
+    assert t["upper"].iloc[1] > t["lower"].iloc[0]
+    # "about a tenth of the weight" / "about nine tenths"
+    assert 5 < t["weight_%"].iloc[1] < 15 and 85 < t["weight_%"].iloc[0] < 95
+    # "several times smaller than the information size"
+    n_pool = v("randomized") + data.value("ms_randomized_trials", "llufriu_randomized")
+    assert L.n_to_exclude(0.7, 1.0, 0.8, RATE, K) / n_pool > 3
+    # Llufriu's SE from the group intervals reproduces its published p
+    from scipy import stats
+    p_re = 2 * stats.norm.sf(abs(math.log(t["ratio"].iloc[1])) / t["se_log"].iloc[1])
+    assert p_re == pytest.approx(data.value("ms_randomized_trials", "llufriu_gel_p"), abs=0.002)
+
+
+def test_inconsistency_is_judged_and_its_alternative_is_very_low():
+    c = data.load_table("certainty").set_index("question_id").loc["ms_inflammation"]
+    assert int(c["inconsistency"]) == 0 and c["inconsistency_reason"].startswith("Judged")
+    assert "Llufriu" in c["inconsistency_reason"] and "Llufriu" in c["finding"]
+    d = ["risk_of_bias", "inconsistency", "indirectness", "imprecision", "publication_bias"]
+    ch = [int(c[x]) - (1 if x == "inconsistency" else 0) for x in d]
+    assert evidence.grade_level(c["start"], ch, int(c["upgrade"] or 0)) == "very low"
 
 
 def _pct(series):

@@ -129,3 +129,9 @@ def test_n_for_equivalence():
     assert n > L.n_to_exclude(0.7, 1.0, 0.8, 3.0, 1.767)
     with pytest.raises(ValueError, match="margin"):
         L.n_for_equivalence(0.7, 1.5, 0.8, 3.0, 1.767)
+
+
+def test_a_very_wide_equivalence_margin_needs_only_the_smallest_trial():
+    # found by the hostile walker: margin 1/128 (equivalence within 0.008-128) is reached by the smallest trial
+    from appraisal.simulate import lesions as L
+    assert L.n_for_equivalence(margin=0.0078125) == 4

@@ -324,8 +324,10 @@ def _total_for_power(gap, power: float, low: float) -> int:
     """Patients in all (1:1) where ``gap(n per group)`` (power minus the target) crosses zero.
 
     Doubles an upper bracket from 4 per group, then solves with scipy's ``brentq``; the
-    per-group size is rounded up.
+    per-group size is rounded up. If ``low`` per group already reaches the power, that is the answer.
     """
+    if gap(low) >= 0:  # the smallest trial allowed already has the power (say, a very wide equivalence margin)
+        return 2 * int(math.ceil(low))
     hi = 4.0
     while gap(hi) < 0:
         hi *= 2

@@ -18,9 +18,10 @@ from .. import _checks as chk
 from ..audit import Check
 from ..data import printed, value
 from ..equivalence import log_ratio, p_for_ratio, p_range_under_rounding
+from ..pooling import Pooled, log_ratio_se_from_group_intervals, pool_ratios
 from ..recompute import percentage
 
-__all__ = ["rounding_band_of_centre", "checks", "crossover_design", "compatibility", "category_intervals"]
+__all__ = ["rounding_band_of_centre", "pooled_lesion_trials", "checks", "crossover_design", "compatibility", "category_intervals"]
 
 _M, _U, _A = "mesems2021_results", "ms_uncontrolled_results", "ahsct_results"
 
@@ -31,6 +32,27 @@ def rounding_band_of_centre(lower: str, upper: str) -> tuple[float, float]:
     if lo - h_lo <= 0 or hi <= lo:
         raise ValueError(f"lower={lower!r} is not allowed: lower must be positive and below upper={upper!r}.")
     return math.sqrt((lo - h_lo) * (hi - h_hi)), math.sqrt((lo + h_lo) * (hi + h_hi))
+
+
+def pooled_lesion_trials() -> Pooled:
+    """MESEMS pooled with Llufriu 2014 on enhancing lesions (the MS certainty rating's body of evidence).
+
+    Both trials gave one intravenous dose of autologous bone-marrow MSCs against placebo and counted
+    gadolinium-enhancing lesions over about six months. MESEMS enters as its published rate ratio, with
+    the SE of the log ratio from its interval; Llufriu enters as the ratio of its two mean cumulative
+    counts at 6 months, with the SE from the two groups' own intervals
+    (:func:`appraisal.pooling.log_ratio_se_from_group_intervals`; this reproduces its published p).
+    Fixed-effect inverse-variance pooling with Cochran's Q and I², by statsmodels
+    (:func:`appraisal.pooling.pool_ratios`).
+    """
+    t = "ms_randomized_trials"
+    mesems = log_ratio(value(_M, "rate_ratio"), value(_M, "rate_ratio_lower"), value(_M, "rate_ratio_upper"))
+    llufriu_ratio = value(t, "llufriu_gel_msc_6m") / value(t, "llufriu_gel_placebo_6m")
+    llufriu_se = log_ratio_se_from_group_intervals(value(t, "llufriu_gel_msc_6m_lower"), value(t, "llufriu_gel_msc_6m_upper"),
+                                                   value(t, "llufriu_gel_placebo_6m_lower"),
+                                                   value(t, "llufriu_gel_placebo_6m_upper"))
+    return pool_ratios([value(_M, "rate_ratio"), llufriu_ratio], [mesems.se, llufriu_se],
+                       ["MESEMS (Uccelli 2021)", "Llufriu 2014"])
 
 
 def checks() -> list[Check]:
