@@ -289,6 +289,7 @@ def test_pattern_curve_near_formula_and_se():
     ({"chunk": 0}, r"chunk=0 is not allowed"),
     ({"chunk": 100_000, "k": 60}, r"n_sims × n × k=90,000,000 is not allowed"),
     ({"rho": 1.0}, r"rho=1.0 is not allowed"),
+    ({"n_sims": 20_001, "chunk": 2}, r"chunks \(n_sims / chunk, rounded up\)=10,001 is not allowed"),
 ])
 def test_pattern_curve_refuses_bad_input(kwargs, match):
     args = {"n": 15, "k": 10, "n_sims": 100} | kwargs

@@ -55,6 +55,8 @@ MAX_DRAWS = 20_000_000
 MAX_CHUNKED_STUDIES = 2_000_000
 #: most random numbers :func:`pattern_curve` draws in all (n_sims × n × k): about 40 s here
 MAX_CHUNKED_DRAWS = 1_000_000_000
+#: most chunks :func:`pattern_curve` loops over (a tiny chunk would make a long Python loop)
+MAX_CHUNKS = 10_000
 
 
 def _check_draws(n_sims: int, n: int, k: int) -> None:
@@ -458,7 +460,8 @@ def pattern_curve(n: int = 15, k: int = 60, rho: float = 0.0, n_sims: int = 100_
     n_sims : number of simulated studies (1 … 2 000 000), with ``n_sims × n × k`` at most
         :data:`MAX_CHUNKED_DRAWS`.  seed : seed for :func:`appraisal.simulate.rng`.
     below, above : the pattern's bounds (``below ≤ above``).
-    chunk : studies per chunk; ``chunk × n × k`` is limited to :data:`MAX_DRAWS`.
+    chunk : studies per chunk; ``chunk × n × k`` is limited to :data:`MAX_DRAWS`, and the
+        number of chunks to :data:`MAX_CHUNKS`.
     """
     n = chk.integer("n", n, low=3, high=100_000)
     k = chk.integer("k", k, low=1, high=MAX_MARKERS)
@@ -472,6 +475,8 @@ def pattern_curve(n: int = 15, k: int = 60, rho: float = 0.0, n_sims: int = 100_
         raise ValueError(f"below={below!r} is not allowed: below must be at most above={above!r}.")
     chunk = chk.integer("chunk", chunk, low=1, high=MAX_DRAWS)
     _check_draws(min(chunk, n_sims), n, k)
+    chk.size_limit("chunks (n_sims / chunk, rounded up)", -(-n_sims // chunk), MAX_CHUNKS,
+                   "passes through the loop; use larger chunks")
 
     t_below = stats.t.isf(below / 2.0, n - 1)  # p < below  <=>  |t| > t_below
     t_above = stats.t.isf(above / 2.0, n - 1)  # p <= above <=>  |t| >= t_above
