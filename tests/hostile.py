@@ -202,6 +202,7 @@ _OVERRIDES: dict[str, dict[str, Any]] = {
     "simulate.multiplicity.simulate_prepost": {"n_sims": 100},
     "simulate.multiplicity.simulate_changes": {"n_sims": 100},
     "simulate.multiplicity.family_error": {"n_sims": 100},
+    "simulate.multiplicity.pattern_curve": {"n_sims": 100},
     "simulate.survival.replicate_hr": {"n_studies": 20},
     "simulate.matched_pairs.simulate_matched_pairs": {"n_studies": 2},
     "simulate.single_arm.trial_sized": {"n_trials": 50},

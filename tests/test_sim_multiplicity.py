@@ -251,3 +251,51 @@ def test_exaggeration_matches_statsmodels_power_and_inflates_effects():
     assert big.power > 0.99 and abs(big.exaggeration - 1) < 0.05
     with pytest.raises(ValueError, match="effect"):
         sm.exaggeration(effect=0)
+
+
+# --- pattern_curve: the chunked run for small shares ----------------------------------------------------
+
+def test_pattern_curve_equals_the_full_simulation_within_one_chunk():
+    for rho in (0.0, 0.4, -0.05):
+        a = sm.pattern_curve(n=15, k=20, rho=rho, n_sims=3000, seed=11, chunk=3000)
+        b = sm.simulate_changes(n=15, k=20, rho=rho, n_sims=3000, seed=11).one_below_rest_above_by_markers(0.01, 0.05)
+        assert np.array_equal(a.share, b), rho  # the |t| thresholds give exactly the p-value decisions
+
+
+def test_pattern_curve_chunking_keeps_the_distribution():
+    # a different chunk size splits the random stream differently (each chunk draws its own normals, then
+    # its common factors), so the shares differ, but only by Monte Carlo error
+    one = sm.pattern_curve(n=10, k=8, rho=0.3, n_sims=4000, seed=5, chunk=4000)
+    many = sm.pattern_curve(n=10, k=8, rho=0.3, n_sims=4000, seed=5, chunk=1000)
+    assert np.all(np.abs(one.share - many.share) < 4 * np.sqrt(2) * np.maximum(one.se, 1e-3))
+    again = sm.pattern_curve(n=10, k=8, rho=0.3, n_sims=4000, seed=5, chunk=1000)
+    assert np.array_equal(many.share, again.share)  # deterministic with the seed
+
+
+def test_pattern_curve_near_formula_and_se():
+    c = sm.pattern_curve(n=15, k=20, rho=0.0, n_sims=40_000, seed=2)
+    for k in (1, 5, 20):
+        f = mt.one_below_rest_above(k, 0.01, 0.05)
+        assert abs(c.at(k) - f) < 4 * c.se_at(k), k
+    assert c.se_at(20) == pytest.approx(np.sqrt(c.at(20) * (1 - c.at(20)) / 40_000))
+    assert c.n_sims == 40_000 and c.k == 20 and c.share.shape == (20,)
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"n_sims": 0}, r"n_sims=0 is not allowed"),
+    ({"n_sims": 2_000_001}, r"n_sims=2000001 is not allowed"),
+    ({"n_sims": 2_000_000, "k": 60}, r"n_sims × n × k=1,800,000,000 is not allowed"),
+    ({"below": 0.1, "above": 0.05}, r"below=0.1 is not allowed: below must be at most above"),
+    ({"chunk": 0}, r"chunk=0 is not allowed"),
+    ({"chunk": 100_000, "k": 60}, r"n_sims × n × k=90,000,000 is not allowed"),
+    ({"rho": 1.0}, r"rho=1.0 is not allowed"),
+    ({"n_sims": 20_001, "chunk": 2}, r"chunks \(n_sims / chunk, rounded up\)=10,001 is not allowed"),
+])
+def test_pattern_curve_refuses_bad_input(kwargs, match):
+    args = {"n": 15, "k": 10, "n_sims": 100} | kwargs
+    if "chunk" in kwargs and kwargs["chunk"] == 100_000:
+        args["n_sims"] = 100_000
+    with pytest.raises(ValueError, match=match):
+        sm.pattern_curve(**args)
+    with pytest.raises(ValueError, match=r"markers=0 is not allowed"):
+        sm.pattern_curve(n=15, k=3, n_sims=10).at(0)

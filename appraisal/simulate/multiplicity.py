@@ -42,6 +42,8 @@ __all__ = [
     "Exaggeration",
     "FamilyError",
     "family_error",
+    "PatternCurve",
+    "pattern_curve",
 ]
 
 TESTS = ("t", "wilcoxon")
@@ -49,6 +51,12 @@ TESTS = ("t", "wilcoxon")
 MAX_MARKERS = 2_000
 #: most random numbers one simulation may draw (n_sims × n × k): about 2 s and 1 GiB here
 MAX_DRAWS = 20_000_000
+#: most studies :func:`pattern_curve` simulates (in chunks, so memory stays at one chunk)
+MAX_CHUNKED_STUDIES = 2_000_000
+#: most random numbers :func:`pattern_curve` draws in all (n_sims × n × k): about 40 s here
+MAX_CHUNKED_DRAWS = 1_000_000_000
+#: most chunks :func:`pattern_curve` loops over (a tiny chunk would make a long Python loop)
+MAX_CHUNKS = 10_000
 
 
 def _check_draws(n_sims: int, n: int, k: int) -> None:
@@ -395,3 +403,93 @@ def family_error(n: int = 15, k: int = 10, rho: float = 0.0, alpha: float = 0.05
         below=float(below), above=float(above), pattern=float(pattern_curve[-1]),
         pattern_independent=one_below_rest_above(sims.k, below, above), pattern_by_markers=pattern_curve,
     )
+
+
+@dataclass(frozen=True)
+class PatternCurve:
+    """Share of null studies showing "exactly one p < ``below``, every other p > ``above``", by markers tested.
+
+    ``share[j − 1]`` is the share when only the first ``j`` markers are tested (``j = 1 … k``),
+    from ``n_sims`` simulated studies; ``se`` is its Monte Carlo standard error.
+    """
+
+    n: int
+    k: int
+    rho: float
+    below: float
+    above: float
+    n_sims: int
+    seed: int
+    share: np.ndarray
+
+    @property
+    def se(self) -> np.ndarray:
+        """Monte Carlo standard error of each share: ``sqrt(s (1 − s) / n_sims)``."""
+        return np.sqrt(self.share * (1.0 - self.share) / self.n_sims)
+
+    def at(self, markers: int) -> float:
+        """The share when the first ``markers`` markers are tested."""
+        markers = chk.integer("markers", markers, low=1, high=self.k)
+        return float(self.share[markers - 1])
+
+    def se_at(self, markers: int) -> float:
+        """Monte Carlo standard error of :meth:`at`."""
+        markers = chk.integer("markers", markers, low=1, high=self.k)
+        return float(self.se[markers - 1])
+
+
+def pattern_curve(n: int = 15, k: int = 60, rho: float = 0.0, n_sims: int = 100_000, seed: int = 0,
+                  below: float = 0.01, above: float = 0.05, chunk: int = 10_000) -> PatternCurve:
+    """The pattern share of :meth:`NullStudies.one_below_rest_above_by_markers` from many studies, in chunks.
+
+    The same null model and test as :func:`simulate_changes` (equicorrelated normal
+    changes, one-sample t-test of each marker's changes), but the studies are drawn
+    ``chunk`` at a time from one generator and only the pattern counts are kept, so
+    the Monte Carlo error can be made small (about 0.05 points for a share near 3%
+    with 100 000 studies) without holding every p-value in memory. Instead of
+    p-values, each ``|t|`` is compared with the two critical values of ``t`` with
+    ``n − 1`` degrees of freedom (``p < below`` exactly when ``|t|`` exceeds the
+    ``below`` critical value), which gives the same decisions faster. When
+    ``n_sims ≤ chunk`` the draws are exactly those of :func:`simulate_changes` with
+    the same seed (``tests/test_sim_multiplicity.py`` pins the two together).
+
+    Parameters
+    ----------
+    n : patients per study (≥ 3).  k : markers per study (≥ 1).
+    rho : common correlation between markers, in ``(−1/(k − 1), 1)``.
+    n_sims : number of simulated studies (1 … 2 000 000), with ``n_sims × n × k`` at most
+        :data:`MAX_CHUNKED_DRAWS`.  seed : seed for :func:`appraisal.simulate.rng`.
+    below, above : the pattern's bounds (``below ≤ above``).
+    chunk : studies per chunk; ``chunk × n × k`` is limited to :data:`MAX_DRAWS`, and the
+        number of chunks to :data:`MAX_CHUNKS`.
+    """
+    n = chk.integer("n", n, low=3, high=100_000)
+    k = chk.integer("k", k, low=1, high=MAX_MARKERS)
+    rho = check_correlation(k, rho)
+    n_sims = chk.integer("n_sims", n_sims, low=1, high=MAX_CHUNKED_STUDIES)
+    chk.size_limit("n_sims × n × k", n_sims * n * k, MAX_CHUNKED_DRAWS, "simulated studies × patients × markers")
+    seed = chk.seed("seed", seed)
+    below = chk.probability("below", below)
+    above = chk.probability("above", above)
+    if below > above:
+        raise ValueError(f"below={below!r} is not allowed: below must be at most above={above!r}.")
+    chunk = chk.integer("chunk", chunk, low=1, high=MAX_DRAWS)
+    _check_draws(min(chunk, n_sims), n, k)
+    chk.size_limit("chunks (n_sims / chunk, rounded up)", -(-n_sims // chunk), MAX_CHUNKS,
+                   "passes through the loop; use larger chunks")
+
+    t_below = stats.t.isf(below / 2.0, n - 1)  # p < below  <=>  |t| > t_below
+    t_above = stats.t.isf(above / 2.0, n - 1)  # p <= above <=>  |t| >= t_above
+    g = rng(seed)
+    counts = np.zeros(k, dtype=np.int64)
+    done = 0
+    while done < n_sims:
+        m = min(chunk, n_sims - done)
+        change = correlated_normals((m, n), k, rho, g)
+        t = np.abs(change.mean(axis=1) / (change.std(axis=1, ddof=1) / np.sqrt(n)))
+        n_below = np.cumsum(t > t_below, axis=1)
+        n_not_above = np.cumsum(t >= t_above, axis=1)
+        counts += ((n_below == 1) & (n_not_above == 1)).sum(axis=0)
+        done += m
+    return PatternCurve(n=n, k=k, rho=rho, below=float(below), above=float(above), n_sims=n_sims, seed=seed,
+                        share=counts / n_sims)

@@ -8,8 +8,8 @@ abstract offers and what a 15-patient, one-arm design can support.
 The ledger does not take over the authors' word "diagnostic": a diagnostic biomarker
 detects or confirms a disease (it separates people with ALS from people without it), and
 a before–after series of treated patients measures no one without ALS. A marker that
-moves after a treatment is, at most, a pharmacodynamic (response) biomarker in the
-FDA–NIH BEST vocabulary (BEST Resource, 2016), and even that needs a control group to
+moves after a treatment is, at most, a pharmacodynamic (response) or monitoring biomarker
+in the FDA–NIH BEST vocabulary (BEST Resource, 2016), and even that needs a control group to
 show the treatment moved it.
 """
 
@@ -63,7 +63,7 @@ def claims_ledger(name: str = TABLE) -> pd.DataFrame:
          f"the TNF-α change between two visits of {n} treated patients, all with ALS",
          "not a diagnostic marker: no one without ALS was measured, so nothing here tells patients from "
          "people without the disease. A marker that moves after treatment would be a pharmacodynamic "
-         "(response) marker, and whether the cells moved it is a hypothesis for a prespecified, controlled study"),
+         "(response) or monitoring marker, and whether the cells moved it is a hypothesis for a prespecified, controlled study"),
         ("The title promises an evaluation of safety",
          "not reported in the abstract: no adverse events, no counts",
          f"cannot be judged from the abstract; {n} patients over {follow_up} months can miss uncommon harms"),
