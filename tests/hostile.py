@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 TIME_LIMIT = 20.0  # seconds per call: a refused size must be refused up front (a hang fails; a busy
-#                   2-core machine does not: the calls here take well under a second unloaded)
+#                   2-core machine does not: the slowest calls here take a few seconds unloaded)
 
 MODULES = [
     "data", "recompute", "audit", "equivalence", "matching", "multiple_testing", "ppv", "progression",
