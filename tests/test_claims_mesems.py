@@ -274,3 +274,11 @@ def test_ms_imprecision_follows_the_books_one_rule_on_the_random_effects_interva
     fe = evidence.imprecision_rating(p.lower, p.upper, n=n, ois=ois, benefit="below", ratio_threshold=0.7)
     assert re_["rating"] == -2 and fe["rating"] == -1
     assert evidence.grade_level("high", [0, 0, 0, -2, 0], 0) == evidence.grade_level("high", [0, -1, 0, -1, 0], 0)
+
+
+def test_the_two_pooling_models_point_differently():
+    """'the fixed-effect estimate stays short of an appreciable reduction, while the random-effects estimate goes beyond it'."""
+    from appraisal.studies.mesems2021 import pooled_lesion_trials
+    p = pooled_lesion_trials()
+    assert p.ratio > 0.7 > p.ratio_re
+    assert p.lower_re < p.lower and p.upper_re > p.upper
