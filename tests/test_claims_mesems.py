@@ -261,18 +261,10 @@ def test_edss_exercise_claims():
 def test_ms_imprecision_follows_the_books_one_rule_on_the_random_effects_interval():
     """The MS chapter: the rule applied to the random-effects interval gives twice; on the fixed-effect
     interval once, and with inconsistency then rated down once the level is the same."""
-    from appraisal import evidence
     from appraisal.studies import mesems2021
 
-    p = mesems2021.pooled_lesion_trials()
-    n = int(data.value("mesems2021_results", "randomized")) + int(data.value("ms_randomized_trials", "llufriu_randomized"))
-    rr, lo, hi = (float(data.value("mesems2021_results", q)) for q in ("rate_ratio", "rate_ratio_lower", "rate_ratio_upper"))
-    n1, n2 = (int(data.value("mesems2021_results", q)) for q in ("msc_first", "placebo_first"))
-    ms_k = L.calibrate_dispersion(eq.log_ratio(rr, lo, hi).se, n1, n2, ratio=rr, rate=3.0)
-    ois = L.n_to_exclude(0.7, 1.0, 0.8, 3.0, ms_k)
-    re_ = evidence.imprecision_rating(p.lower_re, p.upper_re, n=n, ois=ois, benefit="below", ratio_threshold=0.7)
-    fe = evidence.imprecision_rating(p.lower, p.upper, n=n, ois=ois, benefit="below", ratio_threshold=0.7)
-    assert re_["rating"] == -2 and fe["rating"] == -1
+    r = mesems2021.imprecision_ratings(RATE)
+    assert r["random effects"]["rating"] == -2 and r["fixed effect"]["rating"] == -1
     assert evidence.grade_level("high", [0, 0, 0, -2, 0], 0) == evidence.grade_level("high", [0, -1, 0, -1, 0], 0)
 
 

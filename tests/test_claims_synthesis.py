@@ -280,15 +280,8 @@ def test_first_fda_approved_msc_product_is_not_for_als():
 
 def test_ms_imprecision_same_on_mesems_alone_and_on_the_random_effects_pool():
     """Synthesis prose: 'On MESEMS alone the answer is the same; on the fixed-effect interval it would be once'."""
-    from appraisal import data, equivalence as eq, evidence
-    from appraisal.simulate import lesions as L
     from appraisal.studies import mesems2021
 
-    rr, lo, hi = (float(data.value("mesems2021_results", q)) for q in ("rate_ratio", "rate_ratio_lower", "rate_ratio_upper"))
-    n1, n2 = (int(data.value("mesems2021_results", q)) for q in ("msc_first", "placebo_first"))
-    ois = L.n_to_exclude(0.7, 1.0, 0.8, 3.0, L.calibrate_dispersion(eq.log_ratio(rr, lo, hi).se, n1, n2, ratio=rr, rate=3.0))
-    n_pool = n1 + n2 + int(data.value("ms_randomized_trials", "llufriu_randomized"))
-    p = mesems2021.pooled_lesion_trials()
-    rate = lambda a, b, n: evidence.imprecision_rating(a, b, n=n, ois=ois, benefit="below", ratio_threshold=0.7)["rating"]
-    assert rate(p.lower_re, p.upper_re, n_pool) == rate(lo, hi, n1 + n2) == -2
-    assert rate(p.lower, p.upper, n_pool) == -1
+    r = {k: v["rating"] for k, v in mesems2021.imprecision_ratings().items()}
+    assert r["random effects"] == r["MESEMS alone"] == -2
+    assert r["fixed effect"] == -1

@@ -21,7 +21,7 @@ from ..equivalence import log_ratio, p_for_ratio, p_range_under_rounding
 from ..pooling import Pooled, log_ratio_se_from_group_intervals, pool_ratios
 from ..recompute import percentage
 
-__all__ = ["rounding_band_of_centre", "pooled_lesion_trials", "checks", "crossover_design", "compatibility", "category_intervals"]
+__all__ = ["rounding_band_of_centre", "pooled_lesion_trials", "imprecision_ratings", "checks", "crossover_design", "compatibility", "category_intervals"]
 
 _M, _U, _A = "mesems2021_results", "ms_uncontrolled_results", "ahsct_results"
 
@@ -53,6 +53,33 @@ def pooled_lesion_trials() -> Pooled:
                                                    value(t, "llufriu_gel_placebo_6m_upper"))
     return pool_ratios([value(_M, "rate_ratio"), llufriu_ratio], [mesems.se, llufriu_se],
                        ["MESEMS (Uccelli 2021)", "Llufriu 2014"])
+
+
+def imprecision_ratings(rate: float = 3.0) -> dict[str, dict]:
+    """The book's one imprecision rule (:func:`appraisal.evidence.imprecision_rating`) for the MS question.
+
+    Appreciable effects are a 30% reduction and its mirror increase; the information size is the
+    total needed to exclude a 30% reduction with 80% power (:func:`appraisal.simulate.lesions.n_to_exclude`),
+    with the overdispersion calibrated to MESEMS's interval at ``rate`` lesions per patient on placebo
+    (the MS chapter's assumption). Returns the rating on three intervals: ``"random effects"`` (the one
+    the rating uses, since inconsistency is not rated down separately), ``"fixed effect"`` (both pooled
+    over MESEMS and Llufriu 2014) and ``"MESEMS alone"``.
+    """
+    from ..evidence import imprecision_rating
+    from ..simulate import lesions as L
+
+    rate = chk.positive("rate", rate)
+    rr, lo, hi = value(_M, "rate_ratio"), value(_M, "rate_ratio_lower"), value(_M, "rate_ratio_upper")
+    n1, n2 = int(value(_M, "msc_first")), int(value(_M, "placebo_first"))
+    ois = L.n_to_exclude(0.7, 1.0, 0.8, rate, L.calibrate_dispersion(log_ratio(rr, lo, hi).se, n1, n2, ratio=rr, rate=rate))
+    n_pool = n1 + n2 + int(value("ms_randomized_trials", "llufriu_randomized"))
+    p = pooled_lesion_trials()
+
+    def rate_it(lower, upper, n):
+        return imprecision_rating(lower, upper, n=n, ois=ois, benefit="below", ratio_threshold=0.7)
+
+    return {"random effects": rate_it(p.lower_re, p.upper_re, n_pool), "fixed effect": rate_it(p.lower, p.upper, n_pool),
+            "MESEMS alone": rate_it(lo, hi, n1 + n2)}
 
 
 def checks() -> list[Check]:
