@@ -199,3 +199,22 @@ def test_assumed_bias_cancels_for_a_non_significant_result():
             assert ioannidis == pytest.approx(probability_true_if_not_significant(prior, 0.9, alpha), rel=1e-12)
     hl = rationale.apply_ppv([0.5]).set_index("source")
     assert hl.loc["cudkowicz2022", "significant"] in (False, "no")  # the trial's headline was not significant
+
+
+def test_c5_says_no_clear_reduction_and_quotes_the_printed_interval():
+    # referee4 m-g: "no clear reduction (rate ratio 0.94, 0.58-1.50)": a point estimate below 1 with an interval
+    # that includes 1, so "no reduction" would overstate and "no clear reduction" is right
+    cl = rationale.load_claims().set_index("claim_id")
+    c5 = cl.loc["C5", "best_evidence"]
+    rr, lo, hi = (data.value("mesems2021_results", q) for q in ("rate_ratio", "rate_ratio_lower", "rate_ratio_upper"))
+    assert "no clear reduction" in c5
+    assert lo < 1 < hi and rr < 1
+    for q in ("rate_ratio", "rate_ratio_lower", "rate_ratio_upper"):
+        assert data.printed("mesems2021_results", q) in c5
+    # every placeholder was filled
+    assert not cl["best_evidence"].str.contains(r"\{", regex=True).any()
+
+
+def test_claims_placeholder_names_an_unknown_quantity():
+    with pytest.raises(ValueError, match="no_such_quantity"):
+        rationale._fill_numbers("rate ratio {mesems2021_results.no_such_quantity}")

@@ -285,3 +285,24 @@ def test_ms_imprecision_same_on_mesems_alone_and_on_the_random_effects_pool():
     r = {k: v["rating"] for k, v in mesems2021.imprecision_ratings().items()}
     assert r["random effects"] == r["MESEMS alone"] == -2
     assert r["fixed effect"] == -1
+
+
+def test_alsummit_table_and_text_agree_on_the_subgroup():
+    """Referee4 m-b: the table, like the text, says the sponsor called the subgroup both post hoc and pre-defined."""
+    msc = data.load_table("als_msc_trials").set_index("trial")
+    row = msc.loc["ALSUMMIT (phase 3, NCT04745299)"]
+    assert "post hoc (May 2025)" in row["primary_result"] and "pre-defined (June 2025)" in row["primary_result"]
+    assert "only in post-hoc" not in row["primary_result"]
+    assert "corestem2025b" in row["sources"].split(";")
+
+
+def test_exercise_grade_rejudged_inconsistency_lowers_the_certainty():
+    """Ex. 'syn-ex-grade': with imprecision gone, inconsistency as it stands gives one level, rated down once the
+    level below it (the solution names both)."""
+    levels = ["very low", "low", "moderate", "high"]
+    row = evidence.certainty_table().set_index("question_id").loc["ms_inflammation"]
+    assert int(row["inconsistency"]) == 0  # the solution's "it was not rated down"
+    base = [row["risk_of_bias"], row["inconsistency"], row["indirectness"], 0, row["publication_bias"]]
+    rejudged = [row["risk_of_bias"], -1, row["indirectness"], 0, row["publication_bias"]]
+    a, b = evidence.grade_level("high", base, 0), evidence.grade_level("high", rejudged, 0)
+    assert levels.index(a) == levels.index(b) + 1

@@ -15,6 +15,7 @@ Two jobs for the rationale chapter:
 
 from __future__ import annotations
 
+import re
 import textwrap
 from dataclasses import dataclass
 
@@ -51,8 +52,13 @@ def load_claims(name: str = "rationale_claims") -> pd.DataFrame:
     A claim whose size is held elsewhere names ``n_table`` and ``n_quantity``; the
     number is read with :func:`appraisal.data.value`. A claim may give ``n`` itself or
     point elsewhere, not both.
+
+    A number from a source quoted in ``best_evidence`` is written as a placeholder
+    ``{table.quantity}`` and replaced by that quantity exactly as printed in the source
+    (:func:`appraisal.data.printed`), so the number is not retyped.
     """
     t = data.load_table(name)
+    t = t.assign(best_evidence=[_fill_numbers(str(e)) for e in t["best_evidence"]])
     sizes = []
     for row in t.itertuples(index=False):
         has_n = not pd.isna(row.n)
@@ -67,6 +73,14 @@ def load_claims(name: str = "rationale_claims") -> pd.DataFrame:
             sizes.append(int(row.n) if has_n else None)
     out = t.assign(n=pd.array(sizes, dtype="Int64"), rung=[LADDER.index(v) for v in t["level"]])
     return out.drop(columns=["n_table", "n_quantity"])
+
+
+_PLACEHOLDER = re.compile(r"\{([A-Za-z0-9_]+)\.([A-Za-z0-9_]+)\}")
+
+
+def _fill_numbers(text: str) -> str:
+    """Replace each ``{table.quantity}`` in ``text`` by the number as printed in ``data/<table>.csv``."""
+    return _PLACEHOLDER.sub(lambda m: data.printed(m.group(1), m.group(2)), text)
 
 
 _LADDER_TICKS = ["no study\nfound", "hypothesis\nor lab data", "small\nuncontrolled\nstudies",
