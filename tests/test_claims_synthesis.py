@@ -291,7 +291,8 @@ def test_alsummit_table_and_text_agree_on_the_subgroup():
     """Referee4 m-b: the table, like the text, says the sponsor called the subgroup both post hoc and pre-defined."""
     msc = data.load_table("als_msc_trials").set_index("trial")
     row = msc.loc["ALSUMMIT (phase 3, NCT04745299)"]
-    assert "post hoc (May 2025)" in row["primary_result"] and "pre-defined (June 2025)" in row["primary_result"]
+    assert "post hoc then pre-defined" in row["primary_result"]
+    assert "29 May and 4 June 2025" in row["location"]
     assert "only in post-hoc" not in row["primary_result"]
     assert "corestem2025b" in row["sources"].split(";")
 
