@@ -190,11 +190,51 @@ def test_small_sample_power_ppv_and_exaggeration():
     assert n80 > 2 * n
     assert ppv(0.1, power=power) < ppv(0.1, power=0.8)  # "a larger share ... false positives"
     assert ppv(0.1, power=power) < 0.5 < ppv(0.1, power=0.8)  # text: ~49% vs 64%
-    e = sm.exaggeration(n=n, effect=0.5, alpha=0.05, n_sims=20000, seed=20240326)
-    assert e.exaggeration > 1.2  # "overstate it on average by a factor of about 1.4"
-    small = sm.exaggeration(n=n, effect=0.3, alpha=0.05, n_sims=20000, seed=20240326)
-    # "if the true change were 0.3 SD, by about 2.2 ...: the smaller the true change, the larger the exaggeration"
+    e = sm.exaggeration(n=n, effect=0.5, alpha=0.05, n_sims=200_000, seed=20240326)
+    assert e.exaggeration > 1.2 and round(e.exaggeration, 1) == 1.4  # "by a factor of about 1.4"
+    small = sm.exaggeration(n=n, effect=0.3, alpha=0.05, n_sims=200_000, seed=20240326)
+    # "if the true change were 0.3 SD, by about 2.1 ...: the smaller the true change, the larger the exaggeration"
     assert small.exaggeration - e.exaggeration > 4 * np.hypot(small.exaggeration_se, e.exaggeration_se)
+    assert round(small.exaggeration, 1) == 2.1 and small.exaggeration_se < 0.005
+    # referee 4's own 200,000-study run gave 2.140 (same definition): agreement within 3 SE
+    assert abs(small.exaggeration - 2.140) < 3 * small.exaggeration_se
+
+
+def test_ppv_at_the_reported_level_001():
+    """Section "Low power" and the takeaway: the reported result was p < 0.01, so the PPV is also given at 0.01.
+
+    Power at 0.01 comes from the same statsmodels calculation as at 0.05 (two-sided paired t-test, d = 0.5 of the
+    change, n = 15). Text: "a power of only 19%"; "68% that a result below 0.01 is real, against 90% at 80% power";
+    "the stricter level raises the figure, but the small study still falls short"; bias "would lower them".
+    """
+    from appraisal.ppv import ppv
+    n = data.value(SOURCE, "n_patients")
+    power05 = TTestPower().power(effect_size=0.5, nobs=n, alpha=0.05)
+    power01 = TTestPower().power(effect_size=0.5, nobs=n, alpha=0.01)
+    assert power01 < power05 and round(100 * power01) == 19
+    n80_01 = int(np.ceil(TTestPower().solve_power(effect_size=0.5, power=0.8, alpha=0.01)))
+    assert n80_01 > int(np.ceil(TTestPower().solve_power(effect_size=0.5, power=0.8, alpha=0.05)))
+    low, high = ppv(0.1, power=power01, alpha=0.01), ppv(0.1, power=0.8, alpha=0.01)
+    assert round(100 * low) == 68 and round(100 * high) == 90
+    assert ppv(0.1, power=power05, alpha=0.05) < low < high  # raised by the stricter level, still short of 80% power
+    assert ppv(0.1, power=power01, alpha=0.01, bias=0.05) < 0.5 * low  # bias u = 0.05 lowers it (68% -> 30%)
+    assert round(100 * ppv(0.1, power=power01, alpha=0.01, bias=0.05)) == 30
+    # the table: for every assumed prior, low power < 80% power at both levels, and 0.01 above 0.05
+    for prior in (0.05, 0.1, 0.2):
+        for a, pw in ((0.05, power05), (0.01, power01)):
+            assert ppv(prior, power=pw, alpha=a) < ppv(prior, power=0.8, alpha=a)
+        assert ppv(prior, power=power05, alpha=0.05) < ppv(prior, power=power01, alpha=0.01)
+
+
+def test_p_just_below_001_is_weaker_evidence_than_the_average_p_below_it():
+    # "a p just below 0.01 is weaker evidence than the average result below it": the likelihood ratio at p = 0.009
+    # (slope of power against alpha) is below the average over p < 0.01, power(0.01) / 0.01
+    n = data.value(SOURCE, "n_patients")
+    tp = TTestPower()
+    h = 1e-5
+    at_p = (tp.power(effect_size=0.5, nobs=n, alpha=0.009 + h) - tp.power(effect_size=0.5, nobs=n, alpha=0.009 - h)) / (2 * h)
+    average = tp.power(effect_size=0.5, nobs=n, alpha=0.01) / 0.01
+    assert at_p < average
 
 
 def test_holm_grid_is_displayed(root):
