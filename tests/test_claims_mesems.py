@@ -283,7 +283,7 @@ def test_llufriu_estimate_is_a_first_period_comparison_unchanged_without_locf():
     assert r("llufriu_msc_first") + r("llufriu_placebo_first") == r("llufriu_randomized")
     main = r("llufriu_gel_msc_6m") / r("llufriu_gel_placebo_6m")
     no_locf = r("llufriu_gel_msc_6m_nolocf") / r("llufriu_gel_placebo_6m_nolocf")
-    assert round(main, 2) == pytest.approx(round(no_locf, 2), abs=0.01)
+    assert round(main, 2) == round(no_locf, 2)  # "the ratio of the means ... is the same in both analyses"
     assert r("llufriu_gel_p") > 0.05 and r("llufriu_gel_p_nolocf") > 0.05
     # the pooled Llufriu ratio is the ratio of the two (model-adjusted) means of the main analysis
     from appraisal.studies.mesems2021 import pooled_lesion_trials
