@@ -274,3 +274,37 @@ def test_the_two_pooling_models_point_differently():
     p = pooled_lesion_trials()
     assert p.ratio > 0.7 > p.ratio_re
     assert p.lower_re < p.lower and p.upper_re > p.upper
+
+
+def test_llufriu_estimate_is_a_first_period_comparison_unchanged_without_locf():
+    """'compares the two randomized groups before the crossover' (5 against 4); 'without that imputation
+    the means were ... a ratio of ... against ...' (the same ratio); both p above 0.05 (a trend)."""
+    r = lambda q: data.value("ms_randomized_trials", q)  # noqa: E731
+    assert r("llufriu_msc_first") + r("llufriu_placebo_first") == r("llufriu_randomized")
+    main = r("llufriu_gel_msc_6m") / r("llufriu_gel_placebo_6m")
+    no_locf = r("llufriu_gel_msc_6m_nolocf") / r("llufriu_gel_placebo_6m_nolocf")
+    assert round(main, 2) == round(no_locf, 2)  # "the ratio of the means ... is the same in both analyses"
+    assert r("llufriu_gel_p") > 0.05 and r("llufriu_gel_p_nolocf") > 0.05
+    # the pooled Llufriu ratio is the ratio of the two (model-adjusted) means of the main analysis
+    from appraisal.studies.mesems2021 import pooled_lesion_trials
+    assert pooled_lesion_trials().table["ratio"].iloc[1] == pytest.approx(main, rel=1e-12)
+
+
+def test_takeaway_reason_for_imprecision_twice():
+    """Takeaways: 'MESEMS's own interval and the random-effects interval include both an appreciable
+    benefit and an appreciable harm ... The fixed-effect interval reaches no appreciable harm; on it
+    imprecision would be rated down once'."""
+    from appraisal.studies import mesems2021
+    p = mesems2021.pooled_lesion_trials()
+    harm = 1 / 0.7
+    assert LO < 0.7 and HI > harm and p.lower_re < 0.7 and p.upper_re > harm
+    assert p.lower < 0.7 and p.upper < harm
+    r = mesems2021.imprecision_ratings(RATE)
+    assert r["MESEMS alone"]["rating"] == -2 and r["fixed effect"]["rating"] == -1
+
+
+def test_null_rejection_count_and_share_agree():
+    """'reject in 127 of 2000 cases, a share of 0.0635 (the table rounds it to three decimals)'."""
+    null = L.power_simulated(N_MSC, N_PBO, 1.0, RATE, K, n_trials=2000, seed=100)
+    k = round(2000 * null.power)
+    assert k == pytest.approx(2000 * null.power, abs=1e-9)

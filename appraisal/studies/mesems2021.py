@@ -40,7 +40,12 @@ def pooled_lesion_trials() -> Pooled:
     Both trials gave one intravenous dose of autologous bone-marrow MSCs against placebo and counted
     gadolinium-enhancing lesions over about six months. MESEMS enters as its published rate ratio, with
     the SE of the log ratio from its interval; Llufriu enters as the ratio of its two mean cumulative
-    counts at 6 months, with the SE from the two groups' own intervals
+    counts at 6 months. Those means are model-adjusted,
+    not raw: Llufriu's 6-month result is a first-period comparison of its two randomized groups (5
+    against 4, before the crossover), estimated by a negative binomial regression adjusted for baseline
+    lesions, with the last observation carried forward for the one withdrawal; its sensitivity analysis
+    without that imputation gives the same ratio (``llufriu_gel_*_nolocf`` in ``data/``). The SE comes
+    from the two groups' own intervals
     (:func:`appraisal.pooling.log_ratio_se_from_group_intervals`; this reproduces its published p).
     Fixed-effect inverse-variance pooling with Cochran's Q and I², by statsmodels
     (:func:`appraisal.pooling.pool_ratios`).
@@ -162,8 +167,9 @@ def crossover_design(ax, msc_first: int, placebo_first: int, crossover_week: flo
     """Draw the two-sequence crossover and shade the window of the primary comparison.
 
     The primary efficacy analysis compared the two randomized groups over the first
-    period (weeks 0 to ``crossover_week``, scans at ``scan_weeks``); the second period,
-    after the crossover, served only the secondary within-patient comparisons. Its scans
+    period (weeks 0 to ``crossover_week``, scans at ``scan_weeks``); the secondary within-patient
+    comparisons set each patient's second period against the first, so they use both periods.
+    The second period's scans
     are drawn with the same offsets after the crossover (hollow markers), an assumption
     the legend states.
     """
@@ -181,7 +187,7 @@ def crossover_design(ax, msc_first: int, placebo_first: int, crossover_week: flo
     ax.axvspan(0, crossover_week, ymin=0.02, ymax=0.80, color="#ffe9a8", alpha=0.7, lw=0, zorder=0)
     ax.text(crossover_week / 2, 1.72, "PRIMARY: group vs group, weeks 0–%g" % crossover_week, ha="center",
             va="bottom", fontsize=8, fontweight="bold", color="#7a5a00")
-    ax.text((crossover_week + followup_weeks) / 2, 1.72, "secondary: within-patient, after the crossover",
+    ax.text((crossover_week + followup_weeks) / 2, 1.72, "secondary: within-patient, both periods",
             ha="center", va="bottom", fontsize=8, color="#555555")
     for y, (label, arms) in zip((1, 0), rows):
         for k, arm in enumerate(arms):
