@@ -135,6 +135,8 @@ def patients_per_arm(
     ValueError
         Naming the argument, the value and what is allowed.
     """
+    if power is None:  # _check_design lets None through (power_for_total has no power); here it is required
+        raise ValueError("power=None is not allowed: power must be a probability between alpha and 1.")
     mean_decline, sd_slope = _with_defaults(mean_decline, sd_slope)
     mean_decline, sd_slope, slowing, dropout, alpha, power = _check_design(
         mean_decline, sd_slope, slowing, dropout, alpha, power, method)

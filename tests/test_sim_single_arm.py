@@ -165,6 +165,10 @@ def test_riser_trials_binomial_resampling_and_joint():
     # a patient rises only if the score at the later visit is above the earlier one: the reverse order differs
     back = riser_trials(r, 19, 3, visit=1, reference=2, n_trials=100)
     assert back["share_rose"] == pytest.approx(float(np.mean(r.observed[:, 1] > r.observed[:, 2])))
+    # "any later visit" counts a rise at any visit after the reference: at least the single-visit share
+    anyv = riser_trials(r, 19, 3, visit="any", n_trials=100)
+    assert anyv["share_rose"] == pytest.approx(float(np.mean((r.observed[:, 2:] > r.observed[:, [1]]).any(axis=1))))
+    assert anyv["share_rose"] >= out["share_rose"] and anyv["p_rose"] >= out["p_rose"]
     # seeded
     assert riser_trials(r, 19, 3, 8, n_trials=500, seed=5) == riser_trials(r, 19, 3, 8, n_trials=500, seed=5)
 
@@ -175,6 +179,8 @@ def test_riser_trials_bad_input():
         riser_trials(r, 19, 20)
     with pytest.raises(ValueError, match=r"visit=9 is not allowed"):
         riser_trials(r, 19, 3, visit=9)
+    with pytest.raises(ValueError, match=r"visit='all' is not allowed"):
+        riser_trials(r, 19, 3, visit="all")
     with pytest.raises(ValueError, match=r"result=.* is not allowed"):
         riser_trials("trial", 19, 3)
 

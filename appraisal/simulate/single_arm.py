@@ -373,13 +373,14 @@ def trial_sized(result: SingleArmResult, n_patients: int, n_trials: int = 2000, 
 
 
 def riser_trials(result: SingleArmResult, n_patients: int, k_rose: int, k_responders: int | None = None, *,
-                 n_trials: int = 20_000, seed: int = 0, visit: int = 2, reference: int = 1,
+                 n_trials: int = 20_000, seed: int = 0, visit: int | str = 2, reference: int = 1,
                  interval: int = 0, level: float = 0.95) -> dict:
     """How often untreated trials of ``n_patients`` show at least ``k_rose`` patients whose score *rose*.
 
     A patient "rose" when the observed score at ``visit`` is above that at ``reference`` (visits:
     0 screening, 1 first injection, 2 second ...; by default from injection 1 to injection 2,
-    :meth:`SingleArmResult.share_score_rose`). Returns
+    :meth:`SingleArmResult.share_score_rose`). ``visit="any"`` counts a patient who rose at *any*
+    visit after ``reference`` (a trial that checked every later visit; it needs a later visit). Returns
 
     * ``share_rose``: the simulated share of enrolled patients who rose, and ``expected``, that
       share times ``n_patients``;
@@ -404,10 +405,17 @@ def riser_trials(result: SingleArmResult, n_patients: int, k_rose: int, k_respon
     level = chk.probability("level", level)
     if result.n_enrolled == 0:
         raise ValueError("result is not allowed: nobody was enrolled in this simulation (entry criteria too strict).")
-    v = chk.integer("visit", visit, low=0, high=result.observed.shape[1] - 1)
-    r = chk.integer("reference", reference, low=0, high=result.observed.shape[1] - 1)
+    last = result.observed.shape[1] - 1
+    r = chk.integer("reference", reference, low=0, high=last)
     k = chk.integer("interval", interval, low=0, high=result.rate_after.shape[1] - 1)
-    rose = result.observed[:, v] > result.observed[:, r]
+    if isinstance(visit, str):
+        if visit != "any" or r >= last:
+            raise ValueError(f"visit={visit!r} is not allowed: give a visit index 0–{last} or 'any' "
+                             f"(with a reference below {last}).")
+        rose = (result.observed[:, r + 1:] > result.observed[:, [r]]).any(axis=1)
+    else:
+        v = chk.integer("visit", visit, low=0, high=last)
+        rose = result.observed[:, v] > result.observed[:, r]
     share = float(rose.mean())
     gen = make_rng(seed)
     idx = gen.integers(0, result.n_enrolled, (n_trials, n_patients))

@@ -19,7 +19,8 @@ from ..simulate import single_arm as sim
 
 __all__ = ["INTERVALS", "responder_table", "petrou_checks", "petrou_audit", "constraints", "summary_vs_publication",
            "mean_improvement_arithmetic", "NOISE_GRID", "BEFORE_SETTINGS", "SHAPES", "p15_grid", "shape_grid",
-           "RTM_RUN_INS", "RTM_NOISE", "RTM_LOSSES", "later_intervals", "rtm_grid"]
+           "RTM_RUN_INS", "RTM_NOISE", "RTM_LOSSES", "later_intervals", "rtm_grid", "RISER_SETTINGS",
+           "RISER_NOISE", "riser_grid"]
 
 TABLE = "petrou2021_results"
 
@@ -297,4 +298,70 @@ def rtm_grid(n: int = 4000, seed: int = 0, run_ins=RTM_RUN_INS, noise_sds=RTM_NO
                     row[f"% {short[i]} excl."] = 100 * p_ex
                     row[f"P {short[i]} excl."] = prob(k, m, p_ex)
                 rows.append(row)
+    return pd.DataFrame(rows)
+
+
+#: the run-in / enrolment settings of the riser table: the explorer presets the chapter discusses
+#: (keyword arguments of :func:`appraisal.simulate.single_arm.simulate_untreated`)
+RISER_SETTINGS = {
+    "noise only": {},
+    "run-in loss ≥ 3 (3 months)": {"min_run_in_loss": 3.0},
+    "short run-in + steep spell": {"run_in_months": 1.0, "min_run_in_loss": 2.0},
+    "slowing + onset + shift": {"shape_exponent": 0.7, "before": "onset", "expectation_bias": 1.0},
+}
+#: visit-noise SDs (points) of the riser table: the chapter's default and the 1.4–1.7 points a reliability study implies
+RISER_NOISE = (1.0, 1.5, 2.0)
+
+
+def riser_grid(n: int = 4000, seed: int = 0, noise_sds=RISER_NOISE, n_trials: int = 20_000,
+               n_mean_trials: int = 1000, name: str = TABLE) -> pd.DataFrame:
+    """The three reported features of the first interval under "no effect", over visit noise × setting.
+
+    For each setting in :data:`RISER_SETTINGS` and each noise SD, one
+    :func:`appraisal.simulate.single_arm.simulate_untreated` run of ``n`` screened patients (same ``seed``
+    throughout; the true spread calibrated to the noise, as in the explorer) and:
+
+    * ``responders (%)`` and ``P resp.``: untreated responders (injection 1 → 2) and the binomial probability of
+      at least the published count among the published number analysed (undefined ratios as non-responders);
+    * ``P mean``: the share of ``n_mean_trials`` resampled trials whose mean improvement is at least the
+      published mean, with ``P mean high``, its exact 95% upper end;
+    * ``rose (%)`` and ``P rose``: the share whose score rose from injection 1 to injection 2 and the binomial
+      probability of at least the published number of patients who gained points
+      (:func:`appraisal.simulate.single_arm.riser_trials`), with ``P rose low``/``high`` at the ends of the
+      share's 95% Wilson interval (Monte Carlo uncertainty);
+    * ``P rose, any visit``: the same if a rise at *any* visit after injection 1 counted;
+    * ``P joint`` and ``P joint SE``: the share of ``n_trials`` resampled trials with at least the published
+      responders *and* at least the published risers, its Monte Carlo standard error and ``P joint high``, the
+      exact 95% upper end (the useful bound when no resampled trial had both).
+
+    At most 6 noise SDs in 0–5 points; ``n`` from 100 to 200,000.
+    """
+    n, seed, name = _grid_args(n, seed, name)
+    noise_sds = chk.array("noise_sds", noise_sds, ndim=1, max_size=6, low=0.0, high=5.0)
+    n_trials = chk.integer("n_trials", n_trials, low=100, high=200_000)
+    n_mean_trials = chk.integer("n_mean_trials", n_mean_trials, low=100, high=100_000)
+    t = reported(name)
+    n_obs, k_obs = _v(t, "analysed"), _v(t, "responders_inj1_inj2")
+    k_rose = _v(t, "clinically_improved_after_inj1")
+    mean_obs = float(t.loc["mean_improvement_inj1_inj2", "value"])
+    prob = lambda k, q: float(stats.binom.sf(k - 1, n_obs, q))  # noqa: E731
+    rows = []
+    for label, kw in RISER_SETTINGS.items():
+        for noise in noise_sds:
+            r = sim.simulate_untreated(n, seed=seed, noise_sd=float(noise), **kw)
+            tr = sim.trial_sized(r, n_obs, n_trials=n_mean_trials, seed=seed)
+            ris = sim.riser_trials(r, n_obs, k_rose, k_obs, n_trials=n_trials, seed=seed)
+            anyv = sim.riser_trials(r, n_obs, k_rose, n_trials=100, seed=seed, visit="any")
+            n_rose = int(round(ris["share_rose"] * r.n_enrolled))
+            lo, hi = proportion_ci(n_rose, r.n_enrolled) if 0 < n_rose < r.n_enrolled else (ris["share_rose"],) * 2
+            hits = int(np.sum(tr["means"] >= mean_obs))
+            rows.append({"setting": label, "noise SD": float(noise), "enrolled": int(r.n_enrolled),
+                         "responders (%)": 100 * tr["p"], "P resp.": tr["prob_at_least"](k_obs),
+                         "P mean": hits / tr["means"].size,
+                         "P mean high": float(proportion_ci(hits, tr["means"].size, method="exact")[1]),
+                         "rose (%)": 100 * ris["share_rose"], "P rose": ris["p_rose"],
+                         "P rose low": prob(k_rose, lo), "P rose high": prob(k_rose, hi),
+                         "P rose, any visit": anyv["p_rose"],
+                         "P joint": ris["p_joint"], "P joint SE": ris["p_joint_se"],
+                         "P joint high": ris["p_joint_high"]})
     return pd.DataFrame(rows)

@@ -135,7 +135,7 @@ def null_responders_explorer() -> Explorer:
     }
     presets = [
         Preset("Noise only", {}),
-        Preset("Steep run-in", {"steep_run_in": 3}),
+        Preset("Run-in loss ≥ 3 (3 months)", {"steep_run_in": 3}),
         Preset("Short run-in + steep spell", {"run_in_months": 1.0, "steep_run_in": 2}),
         Preset("Slowing + onset rate", {"shape_exponent": 0.7, "before": "onset"}),
         Preset("Speeding up + onset rate", {"shape_exponent": 1.2, "before": "onset"}),
