@@ -36,7 +36,7 @@ from ..reconstruct import (
 )
 
 __all__ = ["barczewska2020_checks", "barczewska2020_audit", "compact", "AUDIT_PROBLEMS", "audit_problems", "published_split", "sign_test",
-           "null_pair_settings", "survival_settings", "power_statement", "ROUNDING_NOTE"]
+           "null_pair_settings", "survival_settings", "reference_selection_settings", "power_statement", "ROUNDING_NOTE"]
 
 _R = "barczewska2020_results"
 
@@ -347,3 +347,22 @@ def survival_settings() -> dict:
     min_fu = 12.0 * (_v("survival_update_year") - _v("enrollment_last_year") - 1) + _v("survival_update_month")
     return dict(median_days=float(_v("median_survival_reference")), min_followup_months=float(min_fu),
                 accrual_months=float(accrual))
+
+
+def reference_selection_settings() -> dict:
+    """Settings of the no-effect model in which references were drawn among recorded deaths.
+
+    The common true survival is set to the treated arm's published median (1183 days):
+    under "no effect" the treated, censored only administratively, show the true course
+    (this ignores their own inclusion window, simulated separately). Enrollment and the
+    common end of follow-up are those of :func:`survival_settings`. ``calibrated_window_days``
+    is the death window L that turns that median into the published reference median
+    (640 days) under constant hazards (:func:`appraisal.simulate.survival.death_window_for_median`).
+    """
+    from ..simulate.survival import death_window_for_median
+
+    s = survival_settings()
+    median = float(_v("median_survival_treated"))
+    return dict(n_per_arm=int(_v("n_reference")), median_days=median, min_followup_months=s["min_followup_months"],
+                accrual_months=s["accrual_months"],
+                calibrated_window_days=death_window_for_median(median, float(_v("median_survival_reference"))))
