@@ -288,12 +288,24 @@ def power_statement(alpha: float = 0.05) -> dict[str, float]:
     two-sided p twice the smaller one-sided p; ``barnard_exact``), more powerful than
     Fisher's in general; ``claimed``: the printed power. All exact values are computed
     by enumerating every 2×2 table (:func:`appraisal.reconstruct.power_two_proportions`).
+    Also ``boschloo_one_sided`` (power of the one-sided test at ``alpha``) and, for the
+    borderline table 4 of 11 against 0 of 11, ``boschloo_p_two`` and ``boschloo_p_one``
+    (scipy's two-sided p is twice the one-sided one, so that table is not rejected
+    two-sided at 5% although it is one-sided) and ``fisher_p_two``.
     """
     p1, p0 = _v("power_survival_treated_pct") / 100, _v("power_survival_reference_pct") / 100
     n = int(_v("power_n_per_group"))
     out = {"claimed": float(_v("power_claimed_pct"))}
     for key, method in (("normal", "arcsine"), ("fisher", "fisher"), ("boschloo", "boschloo"), ("barnard", "barnard")):
         out[key] = 100 * power_two_proportions(p1, p0, n, alpha=alpha, method=method)
+    out["boschloo_one_sided"] = 100 * power_two_proportions(p1, p0, n, alpha=alpha, method="boschloo",
+                                                            alternative="greater")
+    k = 4  # the borderline table: 4 of 11 alive against 0 of 11
+    out["borderline_alive"] = k
+    table = [[k, 0], [n - k, n]]  # columns are the two samples (scipy's layout)
+    out["boschloo_p_two"] = float(stats.boschloo_exact(table, alternative="two-sided").pvalue)
+    out["boschloo_p_one"] = float(stats.boschloo_exact(table, alternative="greater").pvalue)
+    out["fisher_p_two"] = float(stats.fisher_exact([[k, n - k], [0, n]]).pvalue)
     return out
 
 
