@@ -253,8 +253,11 @@ def ratio_p_bounds(estimate: str, lower: str, upper: str, level: float = 0.95) -
 
 
 def power_two_proportions(p1: float, p2: float, n_per_group: int, alpha: float = 0.05,
-                          method: str = "fisher") -> float:
-    """Power of a two-sided test comparing two proportions with ``n_per_group`` in each group.
+                          method: str = "fisher", alternative: str = "two-sided") -> float:
+    """Power of a test comparing two proportions with ``n_per_group`` in each group.
+
+    ``alternative``: ``"two-sided"`` (default) or ``"greater"`` (one-sided, group 1's
+    proportion above group 2's; exact methods only).
 
     ``"arcsine"``: normal approximation on Cohen's h (statsmodels ``NormalIndPower``
     with ``proportion_effectsize``). The exact methods sum the binomial probabilities of
@@ -273,6 +276,10 @@ def power_two_proportions(p1: float, p2: float, n_per_group: int, alpha: float =
     p1 = chk.probability("p1", p1, open_interval=False)
     p2 = chk.probability("p2", p2, open_interval=False)
     chk.one_of("method", method, ["fisher", "arcsine", "boschloo", "barnard"])
+    chk.one_of("alternative", alternative, ["two-sided", "greater"])
+    if alternative != "two-sided" and method == "arcsine":
+        raise ValueError(f"alternative={alternative!r} is not allowed with method='arcsine': the one-sided version "
+                         "is offered for the exact methods only.")
     high = {"arcsine": 1_000_000, "fisher": 100}.get(method, 30)
     n = chk.integer("n_per_group", n_per_group, low=2, high=high)
     alpha = chk.probability("alpha", alpha)
@@ -283,12 +290,12 @@ def power_two_proportions(p1: float, p2: float, n_per_group: int, alpha: float =
         return float(NormalIndPower().power(effect_size=h, nobs1=n, alpha=alpha, ratio=1.0))
     if method == "fisher":
         def pvalue(a, b):
-            return stats.fisher_exact([[a, n - a], [b, n - b]]).pvalue
+            return stats.fisher_exact([[a, n - a], [b, n - b]], alternative=alternative).pvalue
     else:
         test = stats.boschloo_exact if method == "boschloo" else stats.barnard_exact
 
         def pvalue(a, b):  # columns are the two binomial samples (scipy's layout)
-            return test([[a, b], [n - a, n - b]], alternative="two-sided").pvalue
+            return test([[a, b], [n - a, n - b]], alternative=alternative).pvalue
     k = np.arange(n + 1)
     w1, w2 = stats.binom.pmf(k, n, p1), stats.binom.pmf(k, n, p2)
     power = 0.0

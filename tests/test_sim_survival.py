@@ -152,3 +152,91 @@ def test_reference_window_bad_input_names_the_argument(bad):
 def test_reference_window_too_long_for_the_median_is_refused():
     with pytest.raises(ValueError, match="reference_window_months"):
         simulate_survival(n_per_arm=50, median_days=60, reference_window_months=60)
+
+
+# ----------------------------------------------------------------------------- references chosen among recorded deaths
+
+from appraisal.simulate.survival import death_window_for_median, reference_death_selection, summarize_null_hr  # noqa: E402
+
+
+def test_death_window_gives_the_target_median():
+    # exponential: median of T given T ≤ L is the t with F(t) = F(L)/2
+    L = death_window_for_median(1183, 640)
+    lam = math.log(2) / 1183
+    assert (1 - math.exp(-lam * 640)) == pytest.approx((1 - math.exp(-lam * L)) / 2, rel=1e-12)
+    assert L == pytest.approx(1676, abs=1)  # the referee's "L = 4.6 years"
+    # Weibull: checked against a large conditional sample from the model itself
+    Lw = death_window_for_median(1000, 600, shape=1.5)
+    d = reference_death_selection(n_studies=2, n_per_arm=2000, median_days=1000, shape=1.5, death_within_days=Lw, seed=1)
+    assert d["reference_median_days"].mean() == pytest.approx(600, rel=0.03)
+
+
+def test_reference_death_selection_is_seeded_and_shaped():
+    a = reference_death_selection(n_studies=5, seed=3)
+    b = reference_death_selection(n_studies=5, seed=3)
+    assert a.equals(b)
+    assert list(a.columns) == ["hr", "lower", "upper", "p", "reference_median_days"]
+    assert (a["lower"] < a["hr"]).all() and (a["hr"] < a["upper"]).all()
+    assert set(a.attrs["treated_km"]) == {"median_days", "alive_end_pct"}
+
+
+def test_no_selection_limit_gives_no_bias():
+    # a window nearly everyone dies within, and follow-up long enough that the treated are nearly all seen to die:
+    # both arms then show the same survival, and the Cox HR is near 1 (within Monte Carlo error)
+    d = reference_death_selection(n_studies=60, n_per_arm=200, median_days=300, death_within_days=36_000,
+                                  min_followup_months=600, accrual_months=0, seed=4)
+    s = summarize_null_hr(d)
+    assert abs(math.log(s["median_hr"])) < 0.06
+    assert s["p_sig"] < 0.1
+
+
+def test_selection_on_death_lowers_the_hr_more_the_shorter_the_window():
+    hrs = [summarize_null_hr(reference_death_selection(n_studies=40, death_within_days=L, seed=5))["median_hr"]
+           for L in (1095, 1676, 2922)]
+    assert hrs[0] < hrs[1] < hrs[2] < 1
+    # the mechanism's treated arm is untouched: its pooled KM median is near the true median
+    d = reference_death_selection(n_studies=40, seed=5)
+    assert d.attrs["treated_km"]["median_days"] == pytest.approx(1183, rel=0.08)
+
+
+def test_summarize_null_hr_mc_se():
+    import pandas as pd
+
+    d = pd.DataFrame({"hr": [0.2, 0.4, 0.25, 1.2], "p": [0.001, 0.2, 0.01, 0.6]})
+    s = summarize_null_hr(d, threshold=0.30)
+    assert s["p_le"] == 0.5 and s["p_le_mcse"] == pytest.approx(math.sqrt(0.25 / 4))
+    assert s["p_sig"] == 0.5 and s["n_studies"] == 4
+    with pytest.raises(ValueError, match="threshold"):
+        summarize_null_hr(d, threshold=0)
+    with pytest.raises(ValueError, match="studies"):
+        summarize_null_hr(d.iloc[:1])
+    with pytest.raises(ValueError, match="studies"):
+        summarize_null_hr(d.drop(columns="p"))
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"n_studies": 0}, r"n_studies=0 is not allowed"),
+        ({"n_per_arm": 2}, r"n_per_arm=2 is not allowed"),
+        ({"median_days": 0}, r"median_days=0 is not allowed"),
+        ({"shape": 9}, r"shape=9 is not allowed"),
+        ({"death_within_days": 10}, r"death_within_days=10 is not allowed"),
+        ({"death_within_days": 31, "median_days": 10_000}, r"death_within_days=31 is not allowed"),
+        ({"min_followup_months": 0}, r"min_followup_months=0 is not allowed"),
+        ({"accrual_months": -1}, r"accrual_months=-1 is not allowed"),
+        ({"seed": "x"}, r"seed"),
+    ],
+)
+def test_reference_death_selection_bad_input(kwargs, match):
+    with pytest.raises((ValueError, TypeError), match=match):
+        reference_death_selection(**{"n_studies": 2, **kwargs})
+
+
+def test_death_window_bad_input():
+    with pytest.raises(ValueError, match=r"reference_median_days=1200 is not allowed"):
+        death_window_for_median(1183, 1200)
+    with pytest.raises(ValueError, match=r"median_days=5 is not allowed"):
+        death_window_for_median(5, 3)
+    with pytest.raises(ValueError, match=r"shape=0 is not allowed"):
+        death_window_for_median(1183, 640, shape=0)

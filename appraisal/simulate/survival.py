@@ -31,6 +31,14 @@ The model here:
   ``min_followup_months`` plus a uniform share of ``accrual_months`` (recruitment
   spread over the accrual period), in both arms.
 
+A second, separate mechanism (:func:`reference_death_selection`): references drawn
+only from patients whose death was recorded within ``death_within_days`` of their time
+zero (selection on the outcome), while the treated are censored at a common date. With
+no effect at all, the references' survival is then truncated and the hazard ratio falls
+far below 1. :func:`death_window_for_median` gives the window that turns a true median
+into a given (shorter) reference median; :func:`summarize_null_hr` summarizes replicate
+studies with Monte Carlo standard errors.
+
 Estimators: :func:`exponential_hr` (events per person-time, fast: for widgets and
 replicate studies), :func:`cox_hr` (lifelines ``CoxPHFitter``) and :func:`km_curves`
 (lifelines ``KaplanMeierFitter``) for the chapter.
@@ -56,6 +64,9 @@ __all__ = [
     "km_curves",
     "median_from_curve",
     "replicate_hr",
+    "death_window_for_median",
+    "reference_death_selection",
+    "summarize_null_hr",
 ]
 
 DAYS_PER_MONTH = 365.25 / 12
@@ -291,3 +302,126 @@ def replicate_hr(
     z = stats.norm.isf(0.025)
     return pd.DataFrame({"hr": hr, "lower": hr * np.exp(-z * se), "upper": hr * np.exp(z * se),
                          "p": 2 * stats.norm.sf(np.abs(np.log(hr)) / se)})
+
+
+def _weibull_cdf(t, median_days: float, shape: float):
+    scale = median_days / math.log(2) ** (1 / shape)
+    return 1.0 - np.exp(-((np.asarray(t, float) / scale) ** shape))
+
+
+def death_window_for_median(median_days: float, reference_median_days: float, shape: float = 1.0) -> float:
+    """Window L (days) such that survival times drawn only among deaths within L have the given median.
+
+    With F the Weibull distribution function (``median_days``, ``shape``), the median of
+    T given T ≤ L is the t with F(t) = F(L)/2, so L = F⁻¹(2 F(reference_median_days)).
+    Selection on a death within L can only shorten survival, so ``reference_median_days``
+    must be below ``median_days``.
+    """
+    m = chk.in_range("median_days", median_days, 30.0, 10_000.0)
+    k = chk.in_range("shape", shape, 0.2, 5.0)
+    r = chk.in_range("reference_median_days", reference_median_days, 1.0, 10_000.0)
+    if r >= m:
+        raise ValueError(f"reference_median_days={reference_median_days!r} is not allowed: it must be below "
+                         f"median_days={m:g}, since selecting patients who died within a window only shortens survival.")
+    target = 2 * float(_weibull_cdf(r, m, k))
+    scale = m / math.log(2) ** (1 / k)
+    return float(scale * (-math.log(1 - target)) ** (1 / k))
+
+
+def reference_death_selection(
+    n_studies: int = 200,
+    n_per_arm: int = 67,
+    median_days: float = 1183.0,
+    shape: float = 1.0,
+    death_within_days: float = 1676.0,
+    min_followup_months: float = 15.0,
+    accrual_months: float = 48.0,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """Replicate studies with NO treatment effect in which references were chosen among recorded deaths.
+
+    Model (one illustrative mechanism, not a description of what was done):
+
+    * both arms share one true survival distribution from time zero, Weibull with
+      ``median_days`` and ``shape`` (1 = constant hazard): no treatment effect;
+    * the treated are enrolled uniformly over ``accrual_months`` and followed to a common
+      date ``min_followup_months`` after the last enrollment (administrative censoring);
+      no inclusion window (immortal time is simulated separately, :func:`simulate_survival`);
+    * references are drawn only among patients who died within ``death_within_days`` of
+      their own time zero (inverse-CDF draw from T given T ≤ L), so every reference has a
+      recorded death and none is censored.
+
+    Each study is analysed with a lifelines ``CoxPHFitter`` (treated vs reference; Wald
+    interval and p from its coefficient and standard error, as lifelines' summary gives).
+    Returns one row per study: ``hr``, ``lower``, ``upper``, ``p`` and
+    ``reference_median_days`` (all references die, so their Kaplan–Meier median is the
+    sample median). ``attrs["treated_km"]`` holds the Kaplan–Meier median and the survival
+    at the last follow-up time (%) of all simulated treated patients pooled (lifelines
+    ``KaplanMeierFitter``), to compare with what the paper reports for the treated.
+    """
+    from lifelines import CoxPHFitter, KaplanMeierFitter
+    from scipy import stats
+
+    n_studies = chk.integer("n_studies", n_studies, low=1, high=5_000)
+    n = chk.integer("n_per_arm", n_per_arm, low=5, high=2_000)
+    m = chk.in_range("median_days", median_days, 30.0, 10_000.0)
+    k = chk.in_range("shape", shape, 0.2, 5.0)
+    L = chk.in_range("death_within_days", death_within_days, 30.0, 36_525.0)
+    p = dict(min_followup_months=chk.in_range("min_followup_months", min_followup_months, 0.0, 600.0,
+                                              low_inclusive=False),
+             accrual_months=chk.in_range("accrual_months", accrual_months, 0.0, 600.0))
+    f_L = float(_weibull_cdf(L, m, k))
+    if f_L < 0.01:
+        raise ValueError(f"death_within_days={death_within_days!r} is not allowed: fewer than 1% of patients would "
+                         f"die within it with median_days={m:g}; lengthen the window.")
+    g = rng(seed)
+    scale = m / math.log(2) ** (1 / k)
+    t_t = _weibull_times(g, (n_studies, n), m, k, 1.0)
+    end = _censoring_days(g, (n_studies, n), p)
+    u = g.random((n_studies, n)) * f_L            # F(T) uniform on (0, F(L)): T given T ≤ L
+    t_r = scale * (-np.log1p(-u)) ** (1 / k)
+    time_t, event_t = np.minimum(t_t, end), (t_t <= end).astype(int)
+    group = np.r_[np.ones(n, int), np.zeros(n, int)]
+    z = stats.norm.isf(0.025)
+    rows = []
+    for i in range(n_studies):
+        frame = pd.DataFrame({"days": np.r_[time_t[i], t_r[i]], "died": np.r_[event_t[i], np.ones(n, int)],
+                              "treated": group})
+        cph = CoxPHFitter().fit(frame, duration_col="days", event_col="died")
+        b, se = float(cph.params_["treated"]), float(cph.standard_errors_["treated"])
+        rows.append({"hr": math.exp(b), "lower": math.exp(b - z * se), "upper": math.exp(b + z * se),
+                     "p": float(2 * stats.norm.sf(abs(b) / se)), "reference_median_days": float(np.median(t_r[i]))})
+    out = pd.DataFrame(rows)
+    km = KaplanMeierFitter().fit(time_t.ravel(), event_t.ravel())
+    med = float(km.median_survival_time_)
+    out.attrs["treated_km"] = {"median_days": med if math.isfinite(med) else float("nan"),
+                               "alive_end_pct": 100 * float(km.survival_function_.iloc[-1, 0])}
+    out.attrs["params"] = {"n_per_arm": n, "median_days": m, "shape": k, "death_within_days": L, **p, "seed": seed}
+    return out
+
+
+def summarize_null_hr(studies: pd.DataFrame, threshold: float = 0.30) -> dict[str, float]:
+    """Summary of replicate no-effect studies, with Monte Carlo standard errors (MC SE).
+
+    ``median_hr`` (median over studies; MC SE from the normal approximation to the sample
+    median of log HR, 1.2533 · SD / √n, carried to the HR scale), ``p_le`` (share of
+    studies with HR ≤ ``threshold``), ``p_sig`` (share with p < 0.05 and HR < 1), each with
+    the binomial MC SE √(p(1 − p)/n), and ``reference_median_days`` (median over studies)
+    when ``studies`` has that column.
+    """
+    studies = chk.frame("studies", studies, ["hr", "p"], numeric=["hr", "p"])
+    if len(studies) < 2:
+        raise ValueError(f"studies has {len(studies)} rows, which is not allowed: at least 2 studies are needed.")
+    threshold = chk.in_range("threshold", threshold, 0.0, 100.0, low_inclusive=False)
+    n = len(studies)
+    log_hr = np.log(studies["hr"].to_numpy(float))
+    med = float(np.exp(np.median(log_hr)))
+    p_le = float((studies["hr"] <= threshold).mean())
+    p_sig = float(((studies["p"] < 0.05) & (studies["hr"] < 1)).mean())
+    out = {"n_studies": n, "median_hr": med,
+           "median_hr_mcse": med * 1.2533 * float(np.std(log_hr, ddof=1)) / math.sqrt(n),
+           "p_le": p_le, "p_le_mcse": math.sqrt(p_le * (1 - p_le) / n),
+           "p_sig": p_sig, "p_sig_mcse": math.sqrt(p_sig * (1 - p_sig) / n)}
+    if "reference_median_days" in studies:
+        out["reference_median_days"] = float(studies["reference_median_days"].median())
+    return out

@@ -36,7 +36,7 @@ from ..reconstruct import (
 )
 
 __all__ = ["barczewska2020_checks", "barczewska2020_audit", "compact", "AUDIT_PROBLEMS", "audit_problems", "published_split", "sign_test",
-           "null_pair_settings", "survival_settings", "power_statement", "ROUNDING_NOTE"]
+           "null_pair_settings", "survival_settings", "reference_selection_settings", "power_statement", "ROUNDING_NOTE"]
 
 _R = "barczewska2020_results"
 
@@ -288,12 +288,24 @@ def power_statement(alpha: float = 0.05) -> dict[str, float]:
     two-sided p twice the smaller one-sided p; ``barnard_exact``), more powerful than
     Fisher's in general; ``claimed``: the printed power. All exact values are computed
     by enumerating every 2×2 table (:func:`appraisal.reconstruct.power_two_proportions`).
+    Also ``boschloo_one_sided`` (power of the one-sided test at ``alpha``) and, for the
+    borderline table 4 of 11 against 0 of 11, ``boschloo_p_two`` and ``boschloo_p_one``
+    (scipy's two-sided p is twice the one-sided one, so that table is not rejected
+    two-sided at 5% although it is one-sided) and ``fisher_p_two``.
     """
     p1, p0 = _v("power_survival_treated_pct") / 100, _v("power_survival_reference_pct") / 100
     n = int(_v("power_n_per_group"))
     out = {"claimed": float(_v("power_claimed_pct"))}
     for key, method in (("normal", "arcsine"), ("fisher", "fisher"), ("boschloo", "boschloo"), ("barnard", "barnard")):
         out[key] = 100 * power_two_proportions(p1, p0, n, alpha=alpha, method=method)
+    out["boschloo_one_sided"] = 100 * power_two_proportions(p1, p0, n, alpha=alpha, method="boschloo",
+                                                            alternative="greater")
+    k = 4  # the borderline table: 4 of 11 alive against 0 of 11
+    out["borderline_alive"] = k
+    table = [[k, 0], [n - k, n]]  # columns are the two samples (scipy's layout)
+    out["boschloo_p_two"] = float(stats.boschloo_exact(table, alternative="two-sided").pvalue)
+    out["boschloo_p_one"] = float(stats.boschloo_exact(table, alternative="greater").pvalue)
+    out["fisher_p_two"] = float(stats.fisher_exact([[k, n - k], [0, n]]).pvalue)
     return out
 
 
@@ -347,3 +359,22 @@ def survival_settings() -> dict:
     min_fu = 12.0 * (_v("survival_update_year") - _v("enrollment_last_year") - 1) + _v("survival_update_month")
     return dict(median_days=float(_v("median_survival_reference")), min_followup_months=float(min_fu),
                 accrual_months=float(accrual))
+
+
+def reference_selection_settings() -> dict:
+    """Settings of the no-effect model in which references were drawn among recorded deaths.
+
+    The common true survival is set to the treated arm's published median (1183 days):
+    under "no effect" the treated, censored only administratively, show the true course
+    (this ignores their own inclusion window, simulated separately). Enrollment and the
+    common end of follow-up are those of :func:`survival_settings`. ``calibrated_window_days``
+    is the death window L that turns that median into the published reference median
+    (640 days) under constant hazards (:func:`appraisal.simulate.survival.death_window_for_median`).
+    """
+    from ..simulate.survival import death_window_for_median
+
+    s = survival_settings()
+    median = float(_v("median_survival_treated"))
+    return dict(n_per_arm=int(_v("n_reference")), median_days=median, min_followup_months=s["min_followup_months"],
+                accrual_months=s["accrual_months"],
+                calibrated_window_days=death_window_for_median(median, float(_v("median_survival_reference"))))
