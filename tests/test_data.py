@@ -39,6 +39,15 @@ def test_source_keys_are_in_bibliography(root):
         assert f"{{{key}," in bib, f"{key} is not in references.bib"
 
 
+def test_bibliography_parses_and_holds_every_source(root):
+    # a lost brace in one entry makes sphinxcontrib-bibtex abort the whole book build; catch it here
+    from pybtex.database import parse_file
+
+    entries = parse_file(str(root / "references.bib")).entries
+    missing = set(data.load_table("sources")["key"]) - set(entries)
+    assert not missing, f"sources.csv keys without a parsed BibTeX entry: {sorted(missing)}"
+
+
 def test_reported_tables_have_printed_matching_value():
     # the loader's gate checks every value against its printed text (appraisal.data._gate); here the
     # rule is applied to every reported-layout table that has rows
