@@ -390,6 +390,17 @@ def test_death_selection_grid(death_selection):
     assert out[3.0][0]["median_hr"] < v("hr_death")
 
 
+def test_death_selection_intervals_narrower_than_published(death_selection):
+    # "median SE(log HR) of 0.2x, smaller than the published 0.333; only a few % of them reach it"
+    years, L_cal, _ = death_selection
+    s = RA.reference_selection_settings()
+    s.pop("calibrated_window_days")
+    d = SV.reference_death_selection(n_studies=150, death_within_days=L_cal, seed=2020, **s)
+    se_pub = recompute.test_from_ratio_ci(v("hr_death"), v("hr_death_lower"), v("hr_death_upper")).se
+    assert d["se_log_hr"].median() < se_pub
+    assert (d["se_log_hr"] >= se_pub).mean() < 0.10
+
+
 def test_boschloo_twice_one_sided_and_one_sided_power():
     pw = RA.power_statement()
     assert pw["boschloo_p_two"] == pytest.approx(2 * pw["boschloo_p_one"], rel=1e-9)

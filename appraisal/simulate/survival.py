@@ -390,7 +390,8 @@ def reference_death_selection(
         cph = CoxPHFitter().fit(frame, duration_col="days", event_col="died")
         b, se = float(cph.params_["treated"]), float(cph.standard_errors_["treated"])
         rows.append({"hr": math.exp(b), "lower": math.exp(b - z * se), "upper": math.exp(b + z * se),
-                     "p": float(2 * stats.norm.sf(abs(b) / se)), "reference_median_days": float(np.median(t_r[i]))})
+                     "p": float(2 * stats.norm.sf(abs(b) / se)), "se_log_hr": se,
+                     "reference_median_days": float(np.median(t_r[i]))})
     out = pd.DataFrame(rows)
     km = KaplanMeierFitter().fit(time_t.ravel(), event_t.ravel())
     med = float(km.median_survival_time_)
