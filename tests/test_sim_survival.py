@@ -175,7 +175,7 @@ def test_reference_death_selection_is_seeded_and_shaped():
     a = reference_death_selection(n_studies=5, seed=3)
     b = reference_death_selection(n_studies=5, seed=3)
     assert a.equals(b)
-    assert list(a.columns) == ["hr", "lower", "upper", "p", "reference_median_days"]
+    assert list(a.columns) == ["hr", "lower", "upper", "p", "se_log_hr", "reference_median_days"]
     assert (a["lower"] < a["hr"]).all() and (a["hr"] < a["upper"]).all()
     assert set(a.attrs["treated_km"]) == {"median_days", "alive_end_pct"}
 
