@@ -113,9 +113,19 @@ def _check(n_per_arm, median_days, shape, window_months, selection_hr, treatment
     )
 
 
+def _weibull_scale(median_days: float, shape: float) -> float:
+    # S(t) = exp(-(t/scale)^shape); the median is scale · (ln 2)^(1/shape)
+    return median_days / math.log(2) ** (1 / shape)
+
+
+def _weibull_quantile(q, median_days: float, shape: float):
+    """Inverse of :func:`_weibull_cdf`: the time by which a share ``q`` has died."""
+    return _weibull_scale(median_days, shape) * (-np.log1p(-np.asarray(q, float))) ** (1 / shape)
+
+
 def _weibull_times(g, size, median_days, shape, hr):
     # S(t) = exp(-(t/scale)^shape · hr); median at scale · (ln 2)^(1/shape) when hr = 1
-    scale = median_days / math.log(2) ** (1 / shape)
+    scale = _weibull_scale(median_days, shape)
     return scale * (g.standard_exponential(size) / hr) ** (1 / shape)
 
 
@@ -124,7 +134,7 @@ def _design(p: dict) -> tuple[float, float, float, float]:
 
     Refuses a window that fewer than 1% of treated candidates would survive.
     """
-    scale = p["median_days"] / math.log(2) ** (1 / p["shape"])
+    scale = _weibull_scale(p["median_days"], p["shape"])
     hr_t = p["selection_hr"] * p["treatment_hr"]
     window = p["window_months"] * DAYS_PER_MONTH
     alive = math.exp(-((window / scale) ** p["shape"]) * hr_t)
@@ -305,7 +315,7 @@ def replicate_hr(
 
 
 def _weibull_cdf(t, median_days: float, shape: float):
-    scale = median_days / math.log(2) ** (1 / shape)
+    scale = _weibull_scale(median_days, shape)
     return 1.0 - np.exp(-((np.asarray(t, float) / scale) ** shape))
 
 
@@ -324,8 +334,7 @@ def death_window_for_median(median_days: float, reference_median_days: float, sh
         raise ValueError(f"reference_median_days={reference_median_days!r} is not allowed: it must be below "
                          f"median_days={m:g}, since selecting patients who died within a window only shortens survival.")
     target = 2 * float(_weibull_cdf(r, m, k))
-    scale = m / math.log(2) ** (1 / k)
-    return float(scale * (-math.log(1 - target)) ** (1 / k))
+    return float(_weibull_quantile(target, m, k))
 
 
 def reference_death_selection(
@@ -375,11 +384,10 @@ def reference_death_selection(
         raise ValueError(f"death_within_days={death_within_days!r} is not allowed: fewer than 1% of patients would "
                          f"die within it with median_days={m:g}; lengthen the window.")
     g = rng(seed)
-    scale = m / math.log(2) ** (1 / k)
     t_t = _weibull_times(g, (n_studies, n), m, k, 1.0)
     end = _censoring_days(g, (n_studies, n), p)
     u = g.random((n_studies, n)) * f_L            # F(T) uniform on (0, F(L)): T given T ≤ L
-    t_r = scale * (-np.log1p(-u)) ** (1 / k)
+    t_r = _weibull_quantile(u, m, k)
     time_t, event_t = np.minimum(t_t, end), (t_t <= end).astype(int)
     group = np.r_[np.ones(n, int), np.zeros(n, int)]
     z = stats.norm.isf(0.025)
