@@ -17,6 +17,7 @@ from . import _checks as chk
 
 __all__ = [
     "percentage",
+    "count_words",
     "proportion_ci",
     "z_for_level",
     "se_from_ci",
@@ -38,6 +39,19 @@ def percentage(count: int, total: int) -> float:
     """
     count, total = chk.count_within("count", count, "total", total)
     return 100.0 * count / total
+
+
+def count_words(count: int, *, at_most: bool = False) -> str:
+    """A count as prose: ``"none"`` for 0, else the number (``"at most 3"`` with ``at_most``).
+
+    >>> count_words(0), count_words(4), count_words(2, at_most=True)
+    ('none', '4', 'at most 2')
+    """
+    count = chk.integer("count", count, low=0)
+    at_most = chk.flag("at_most", at_most)
+    if count == 0:
+        return "none"
+    return f"at most {count}" if at_most else str(count)
 
 
 def proportion_ci(count: int, total: int, level: float = 0.95, method: str = "wilson") -> tuple[float, float]:

@@ -367,3 +367,27 @@ def test_round5_minors(base):
     # registry numbers: four injections 3 months apart, against the reported one to four, 3–6 months apart
     assert v("registry_injections_planned") == v("injections_max")
     assert v("interval_min") <= v("registry_interval_planned") < v("interval_max")
+
+
+def test_plateaus_fewer_than_in_proact():
+    # round 6, "All of these probabilities share one assumption": the model's untreated patients level off over six
+    # months less often than PRO-ACT participants (Bedlack 2016: 25% did not decline), in every setting tried, and
+    # more noise or a slowing course gives more plateaus
+    g = pa.plateau_check(seed=saw.SEED)
+    proact = data.value("natural_history", "bedlack_no_decline_6mo_pct")
+    assert proact == 25
+    assert (g["no decline (%)"] < proact).all()
+    assert (g["rose (%)"] <= g["no decline (%)"]).all()
+    for course, h in g.groupby("course"):
+        assert (np.diff(h.sort_values("noise SD")["no decline (%)"].values) > 0).all(), course
+    by = g.set_index(["course", "noise SD"])["no decline (%)"]
+    assert (by["slowing"] > by["straight"]).all()
+    # the gap the chapter states is at least 5 percentage points even at the most favourable setting
+    assert proact - g["no decline (%)"].max() > 5
+
+
+@pytest.mark.parametrize("kw, name", [({"shapes": "straight"}, "shapes"), ({"shapes": ["bent"]}, "shapes"),
+                                      ({"n": 10}, "n"), ({"noise_sds": [9.0]}, "noise_sds")])
+def test_plateau_check_rejects_bad_input(kw, name):
+    with pytest.raises(ValueError, match=name):
+        pa.plateau_check(**kw)

@@ -20,7 +20,7 @@ from ..simulate import single_arm as sim
 __all__ = ["INTERVALS", "responder_table", "petrou_checks", "petrou_audit", "constraints", "summary_vs_publication",
            "mean_improvement_arithmetic", "NOISE_GRID", "BEFORE_SETTINGS", "SHAPES", "p15_grid", "shape_grid",
            "RTM_RUN_INS", "RTM_NOISE", "RTM_LOSSES", "later_intervals", "rtm_grid", "RISER_SETTINGS",
-           "RISER_NOISE", "riser_grid"]
+           "RISER_NOISE", "riser_grid", "PLATEAU_NOISE", "plateau_check"]
 
 TABLE = "petrou2021_results"
 
@@ -364,4 +364,47 @@ def riser_grid(n: int = 4000, seed: int = 0, noise_sds=RISER_NOISE, n_trials: in
                          "P rose, any visit": anyv["p_rose"],
                          "P joint": ris["p_joint"], "P joint SE": ris["p_joint_se"],
                          "P joint high": ris["p_joint_high"]})
+    return pd.DataFrame(rows)
+
+
+#: visit-noise SDs (points) of the plateau check: none, the chapter's default, and the 1.4–1.7 points a
+#: reliability study implies
+PLATEAU_NOISE = (0.0, 1.0, 1.5, 2.0)
+
+
+def plateau_check(n: int = 10_000, seed: int = 0, noise_sds=PLATEAU_NOISE,
+                  shapes=("straight", "slowing")) -> pd.DataFrame:
+    """How often the no-effect model's untreated patients do not decline, or improve, over six months,
+    beside what PRO-ACT shows (Bedlack et al. 2016, ``data/natural_history``).
+
+    For each visit noise and shape of course (keys of :data:`SHAPES`) the model's enrolled patients
+    are followed for one fixed 6-month interval after the first injection, with the default calibrated
+    spread of true rates. ``no decline (%)``: observed score at 6 months at least the score at the
+    start (Bedlack: no decline over a 6-month epoch); ``rose (%)``: score higher at 6 months. The PRO-ACT
+    columns repeat the published shares: 25% did not decline over 6 months, and 14% *ever* had a
+    180-day interval with a positive slope; the model's ``rose`` counts one interval only, so it is a
+    lower bound for an "ever" share over a longer follow-up. ``n`` screened patients per row (1,000 to
+    200,000); ``noise_sds`` at most 6 values in 0–5 points."""
+    from ..data import value
+
+    n = chk.integer("n", n, low=1000, high=200_000)
+    seed = chk.seed("seed", seed)
+    noise_sds = chk.array("noise_sds", noise_sds, ndim=1, max_size=6, low=0.0, high=5.0)
+    if isinstance(shapes, str) or not len(shapes):
+        raise ValueError(f"shapes={shapes!r} is not allowed: give a non-empty list of keys of SHAPES "
+                         f"({', '.join(SHAPES)}).")
+    for s in shapes:
+        chk.one_of("shapes", s, tuple(SHAPES))
+    nh = lambda q: float(value("natural_history", q))  # noqa: E731
+    rows = []
+    for shape in shapes:
+        for noise in noise_sds:
+            r = sim.simulate_untreated(n, seed=seed, noise_sd=float(noise), interval_months=(6.0, 6.0),
+                                       n_intervals=1, shape_exponent=SHAPES[shape])
+            start, end = r.observed[:, 1], r.observed[:, 2]
+            rows.append({"course": shape, "noise SD": float(noise), "enrolled": int(r.n_enrolled),
+                         "no decline (%)": 100 * float(np.mean(end >= start)),
+                         "rose (%)": 100 * float(np.mean(end > start)),
+                         "PRO-ACT no decline (%)": nh("bedlack_no_decline_6mo_pct"),
+                         "PRO-ACT ever rose (%)": nh("bedlack_rise_180d_pct")})
     return pd.DataFrame(rows)
