@@ -230,3 +230,7 @@ def test_negative_trial_moves_less_for_a_smaller_important_effect():
     mid = P.probability_true_if_not_significant(0.5, power=pw[2])
     # "moves only from 50% to about 42%" against "about 10%" for the design effect
     assert design < 0.15 < 0.35 < mid < 0.5
+    # round 6: the design effect's posterior with the power over the placebo rate actually seen lies between the two
+    seen = P.probability_true_if_not_significant(0.5, power=pw[1])
+    assert design < seen < mid
+    assert seen == pytest.approx(0.16, abs=0.01)  # "about 16%"
