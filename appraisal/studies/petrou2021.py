@@ -390,7 +390,7 @@ def plateau_check(n: int = 10_000, seed: int = 0, noise_sds=PLATEAU_NOISE,
     n = chk.integer("n", n, low=1000, high=200_000)
     seed = chk.seed("seed", seed)
     noise_sds = chk.array("noise_sds", noise_sds, ndim=1, max_size=6, low=0.0, high=5.0)
-    if isinstance(shapes, str) or not len(shapes):
+    if isinstance(shapes, str) or not isinstance(shapes, (list, tuple)) or not len(shapes):
         raise ValueError(f"shapes={shapes!r} is not allowed: give a non-empty list of keys of SHAPES "
                          f"({', '.join(SHAPES)}).")
     for s in shapes:
