@@ -340,6 +340,15 @@ def test_risers_over_visit_noise():
     # the robust point: the mean >= 107.1% is improbable in the three regression-to-the-mean settings at every noise
     rtm_rows = g[g["setting"] != "slowing + onset + shift"]
     assert rtm_rows["P mean"].max() < 0.01 and rtm_rows["P mean high"].max() < 0.01
+    # ... but only for the mean over all patients: over the responders only, noise alone reaches it at noise 2
+    # (more than 1 in 20), the 3-month loss rule rarely, and the short run-in with a steep spell never
+    noise = g[g["setting"] == "noise only"]
+    assert noise["P mean, resp."].max() > 0.05 and noise["P mean, resp."].max() > noise["P mean"].max()
+    assert g.loc[g["setting"] == "run-in loss ≥ 3 (3 months)", "P mean, resp."].max() < 0.02
+    short = g[g["setting"] == "short run-in + steep spell"]
+    assert short["P mean, resp."].max() == 0 and short["P mean, resp. high"].max() < 0.01
+    # the responders' mean leaves out negative ratios, so it is never below the all-patient mean's hit rate
+    assert (g["P mean, resp."] >= g["P mean"] - 1e-12).all()
     # the joint probability is at most either marginal (up to Monte Carlo error)
     assert (g["P joint"] <= g["P rose"] + 4 * g["P joint SE"] + 1e-3).all()
 

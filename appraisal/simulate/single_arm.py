@@ -340,7 +340,9 @@ def trial_sized(result: SingleArmResult, n_patients: int, n_trials: int = 2000, 
     Returns the null responder share ``p`` (undefined improvements count as non-responders),
     the binomial probability of at least each count (a function of ``k``: use
     ``prob_at_least(k)``), and arrays over ``n_trials`` resampled trials of the responder
-    count and of the mean improvement among patients with a defined improvement.
+    count and of the mean improvement among patients with a defined improvement (``means``) and among the
+    responders only (``means_responders``): the abstract the chapter reads does not say which of the two its
+    mean is. Trials without any defined improvement (or without a responder) have no such mean and are left out.
     """
     chk.instance("result", result, SingleArmResult, "SingleArmResult from simulate_untreated()")
     n_patients = chk.integer("n_patients", n_patients, low=1, high=10_000)
@@ -363,11 +365,15 @@ def trial_sized(result: SingleArmResult, n_patients: int, n_trials: int = 2000, 
     sums = np.where(ok, draws, 0.0).sum(axis=1)
     means = np.divide(sums, n_ok, out=np.zeros(n_trials), where=n_ok > 0)
     means = means[n_ok > 0]  # trials with no defined improvement have no mean; they are left out and counted
+    resp = ok & (np.where(ok, draws, -np.inf) > result.threshold)
+    r_sums = np.where(resp, draws, 0.0).sum(axis=1)
+    means_resp = np.divide(r_sums, counts, out=np.zeros(n_trials), where=counts > 0)[counts > 0]
     return {
         "p": p,
         "prob_at_least": lambda k: float(stats.binom.sf(chk.integer("k", k, low=0) - 1, n_patients, p)),
         "counts": counts,
         "means": means,
+        "means_responders": means_resp,
         "n_trials_without_mean": int(np.sum(n_ok == 0)),
     }
 
