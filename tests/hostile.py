@@ -205,6 +205,14 @@ _OVERRIDES: dict[str, dict[str, Any]] = {
     "simulate.multiplicity.family_error": {"n_sims": 100},
     "simulate.multiplicity.pattern_curve": {"n_sims": 100},
     "simulate.survival.replicate_hr": {"n_studies": 20},
+    # small sizes for the slow simulations, so that a valid hostile value (seed=0.0) on a loaded CI machine
+    # still answers within TIME_LIMIT (reference_death_selection's default takes ~8 s unloaded)
+    "simulate.survival.reference_death_selection": {"n_studies": 10},
+    "studies.petrou2021.p15_grid": {"n": 300},
+    "studies.petrou2021.shape_grid": {"n": 300},
+    "studies.petrou2021.rtm_grid": {"n": 300},
+    "studies.petrou2021.riser_grid": {"n": 300, "n_trials": 200, "n_mean_trials": 100},
+    "studies.petrou2021.plateau_check": {"n": 300},
     "simulate.matched_pairs.simulate_matched_pairs": {"n_studies": 2},
     "simulate.single_arm.trial_sized": {"n_trials": 50},
     "simulate.single_arm.riser_trials": {"k_rose": 3, "k_responders": 5, "n_trials": 50},
