@@ -360,20 +360,21 @@ def trial_sized(result: SingleArmResult, n_patients: int, n_trials: int = 2000, 
     idx = gen.integers(0, result.n_enrolled, (n_trials, n_patients))
     draws = imp_all[idx]
     ok = ~np.isnan(draws)
-    counts = np.sum(np.where(ok, draws, -np.inf) > result.threshold, axis=1)
+    responder = np.where(ok, draws, -np.inf) > result.threshold
+    counts = responder.sum(axis=1)
+
+    def mean_over(mask):  # per trial, the mean improvement over the patients in ``mask``; trials with none left out
+        n_in = mask.sum(axis=1)
+        sums = np.where(mask, draws, 0.0).sum(axis=1)
+        return np.divide(sums, n_in, out=np.zeros(n_trials), where=n_in > 0)[n_in > 0]
+
     n_ok = ok.sum(axis=1)
-    sums = np.where(ok, draws, 0.0).sum(axis=1)
-    means = np.divide(sums, n_ok, out=np.zeros(n_trials), where=n_ok > 0)
-    means = means[n_ok > 0]  # trials with no defined improvement have no mean; they are left out and counted
-    resp = ok & (np.where(ok, draws, -np.inf) > result.threshold)
-    r_sums = np.where(resp, draws, 0.0).sum(axis=1)
-    means_resp = np.divide(r_sums, counts, out=np.zeros(n_trials), where=counts > 0)[counts > 0]
     return {
         "p": p,
         "prob_at_least": lambda k: float(stats.binom.sf(chk.integer("k", k, low=0) - 1, n_patients, p)),
         "counts": counts,
-        "means": means,
-        "means_responders": means_resp,
+        "means": mean_over(ok),
+        "means_responders": mean_over(responder),
         "n_trials_without_mean": int(np.sum(n_ok == 0)),
     }
 

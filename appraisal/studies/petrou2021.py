@@ -313,6 +313,12 @@ RISER_SETTINGS = {
 RISER_NOISE = (1.0, 1.5, 2.0)
 
 
+def _share_reaching(label: str, values: np.ndarray, target: float) -> dict:
+    """``{label: share of values >= target, label + " high": its exact 95% upper end}`` (0 and 1 for no values)."""
+    hits, n = int(np.sum(values >= target)), max(int(values.size), 1)
+    return {label: hits / n, f"{label} high": float(proportion_ci(hits, n, method="exact")[1])}
+
+
 def riser_grid(n: int = 4000, seed: int = 0, noise_sds=RISER_NOISE, n_trials: int = 20_000,
                n_mean_trials: int = 1000, name: str = TABLE) -> pd.DataFrame:
     """The three reported features of the first interval under "no effect", over visit noise × setting.
@@ -356,14 +362,10 @@ def riser_grid(n: int = 4000, seed: int = 0, noise_sds=RISER_NOISE, n_trials: in
             anyv = sim.riser_trials(r, n_obs, k_rose, n_trials=100, seed=seed, visit="any")
             n_rose = int(round(ris["share_rose"] * r.n_enrolled))
             lo, hi = proportion_ci(n_rose, r.n_enrolled) if 0 < n_rose < r.n_enrolled else (ris["share_rose"],) * 2
-            hits = int(np.sum(tr["means"] >= mean_obs))
-            r_hits, r_n = int(np.sum(tr["means_responders"] >= mean_obs)), max(int(tr["means_responders"].size), 1)
             rows.append({"setting": label, "noise SD": float(noise), "enrolled": int(r.n_enrolled),
                          "responders (%)": 100 * tr["p"], "P resp.": tr["prob_at_least"](k_obs),
-                         "P mean": hits / tr["means"].size,
-                         "P mean high": float(proportion_ci(hits, tr["means"].size, method="exact")[1]),
-                         "P mean, resp.": r_hits / r_n,
-                         "P mean, resp. high": float(proportion_ci(r_hits, r_n, method="exact")[1]),
+                         **_share_reaching("P mean", tr["means"], mean_obs),
+                         **_share_reaching("P mean, resp.", tr["means_responders"], mean_obs),
                          "rose (%)": 100 * ris["share_rose"], "P rose": ris["p_rose"],
                          "P rose low": prob(k_rose, lo), "P rose high": prob(k_rose, hi),
                          "P rose, any visit": anyv["p_rose"],
