@@ -34,8 +34,9 @@ Every version is pinned here. Downloads go through ``pip download --require-hash
 network; :func:`verify` re-checks every file of the assembled copy at every build.
 
 The live notebooks (``chapters/live/*.ipynb``) are generated from the chapter notebooks by
-:func:`live_notebooks` (one per chapter with explorers; ``python book_assets/sphinx/live_site.py
-notebooks --check`` fails when they are stale). Run this file directly to prepare the assets
+:func:`live_notebooks` (one per chapter with explorers) when a book build starts, and by
+``python book_assets/sphinx/live_site.py notebooks``; they are build products, not committed
+(``.gitignore``), so they cannot go stale in the repository. Run this file directly to prepare the assets
 without building the book: ``python book_assets/sphinx/live_site.py prepare``.
 
 As a Sphinx extension (``sphinx.local_extensions`` in ``_config.yml``) it prepares the assets
@@ -604,9 +605,11 @@ def live_notebooks(check: bool = False) -> list[str]:
         path = LIVE_DIR / f"{stem}.ipynb"
         if not path.exists() or path.read_text() != text:
             stale.append(path.name)
-            if not check:
+            if not check:  # atomically: a build and a test may generate them at the same time
                 path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_text(text)
+                tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+                tmp.write_text(text)
+                os.replace(tmp, path)
     for path in LIVE_DIR.glob("*.ipynb"):
         if path.stem not in wanted:
             stale.append(path.name)
@@ -621,6 +624,7 @@ def build_site(out: Path, prepare_assets: bool = True) -> Path:
     ``chapters/live/`` inside the site). For the tests and benchmarks. Returns ``out``."""
     if prepare_assets:
         prepare()
+    live_notebooks()
     work = Path(tempfile.mkdtemp(prefix="lite-build-"))
     try:
         contents = work / "contents" / "chapters" / "live"
@@ -666,7 +670,13 @@ def _html_page_context(app, pagename, templatename, context, doctree) -> None:
         context["css_files"] = [c for c in context["css_files"] if getattr(c, "filename", str(c)) != FONT_CSS]
 
 
+def _write_live_notebooks(app) -> None:
+    """Every build (HTML and PDF) reads the chapters' ``notebooklite`` directives, which name the live notebooks."""
+    live_notebooks()
+
+
 def setup(app):
+    app.connect("builder-inited", _write_live_notebooks)
     app.connect("builder-inited", _prepare_for_html)
     app.connect("builder-inited", _drop_font_css)
     app.connect("html-page-context", _html_page_context, priority=900)
