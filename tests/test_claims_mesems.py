@@ -85,9 +85,9 @@ def test_fast_estimator_against_the_standard_model():
     assert abs(nb["alpha"] - K) > 0.5
 
 
-def test_certainty_is_low_and_imprecision_rated_down_twice():
+def test_certainty_is_low_with_inconsistency_and_imprecision_each_rated_down_once():
     c = evidence.certainty_table().set_index("question_id").loc["ms_inflammation"]
-    assert c["certainty"] == "low" and c["imprecision"] == -2
+    assert c["certainty"] == "low" and c["imprecision"] == -1 and c["inconsistency"] == -1
     assert c["finding"].startswith("Low certainty that")
 
 
@@ -164,13 +164,20 @@ def test_pooled_lesion_evidence_claims():
     assert p_re == pytest.approx(data.value("ms_randomized_trials", "llufriu_gel_p"), abs=0.002)
 
 
-def test_inconsistency_is_judged_and_its_alternative_is_very_low():
+def test_inconsistency_is_rated_down_once_and_the_random_effects_route_gives_the_same_level():
+    """'rated down once ... left not rated down, the certainty would be moderate'; 'on it inconsistency would not be
+    rated down and imprecision would be rated down twice: the level is low, the same'."""
+    from appraisal.studies import mesems2021
     c = data.load_table("certainty").set_index("question_id").loc["ms_inflammation"]
-    assert int(c["inconsistency"]) == 0 and c["inconsistency_reason"].startswith("Judged")
+    assert int(c["inconsistency"]) == -1 and c["inconsistency_reason"].startswith("Rated down once")
     assert "Llufriu" in c["inconsistency_reason"] and "Llufriu" in c["finding"]
     d = ["risk_of_bias", "inconsistency", "indirectness", "imprecision", "publication_bias"]
-    ch = [int(c[x]) - (1 if x == "inconsistency" else 0) for x in d]
-    assert evidence.grade_level(c["start"], ch, int(c["upgrade"] or 0)) == "very low"
+    up = int(c["upgrade"] or 0)
+    no_inc = [0 if x == "inconsistency" else int(c[x]) for x in d]
+    assert evidence.grade_level(c["start"], no_inc, up) == "moderate"
+    re = mesems2021.imprecision_ratings(RATE)["random effects"]["rating"]
+    re_route = [0 if x == "inconsistency" else re if x == "imprecision" else int(c[x]) for x in d]
+    assert evidence.grade_level(c["start"], re_route, up) == evidence.grade_level(c["start"], [int(c[x]) for x in d], up)
 
 
 def _pct(series):
@@ -258,13 +265,18 @@ def test_edss_exercise_claims():
     assert 100 * noisy.counts["improved"] / 2000 > bon
 
 
-def test_ms_imprecision_follows_the_books_one_rule_on_the_random_effects_interval():
-    """The MS chapter: the rule applied to the random-effects interval gives twice; on the fixed-effect
-    interval once, and with inconsistency then rated down once the level is the same."""
+def test_ms_imprecision_follows_the_books_one_rule_on_the_fixed_effect_interval():
+    """The MS chapter: the rule applied to the fixed-effect interval (the model of the whole rating) gives once,
+    which is the stored rating; on the random-effects interval twice, and with inconsistency then not rated down
+    the level is the same."""
     from appraisal.studies import mesems2021
 
     r = mesems2021.imprecision_ratings(RATE)
     assert r["random effects"]["rating"] == -2 and r["fixed effect"]["rating"] == -1
+    c = data.load_table("certainty").set_index("question_id").loc["ms_inflammation"]
+    assert int(c["imprecision"]) == r["fixed effect"]["rating"]
+    f = r["fixed effect"]
+    assert f["includes_benefit"] and not f["includes_harm"] and f["below_ois"]  # "only the second holds"
     assert evidence.grade_level("high", [0, 0, 0, -2, 0], 0) == evidence.grade_level("high", [0, -1, 0, -1, 0], 0)
 
 
@@ -290,17 +302,18 @@ def test_llufriu_estimate_is_a_first_period_comparison_unchanged_without_locf():
     assert pooled_lesion_trials().table["ratio"].iloc[1] == pytest.approx(main, rel=1e-12)
 
 
-def test_takeaway_reason_for_imprecision_twice():
-    """Takeaways: 'MESEMS's own interval and the random-effects interval include both an appreciable
-    benefit and an appreciable harm ... The fixed-effect interval reaches no appreciable harm; on it
-    imprecision would be rated down once'."""
+def test_takeaway_reason_for_imprecision_once():
+    """Takeaways: 'rated down once for imprecision (the interval reaches an appreciable benefit, not an appreciable
+    harm ...)'; 'On the random-effects interval, which ... like MESEMS's own, reaches both ... imprecision would be
+    rated down twice'; 'Its estimate ... points to an appreciable reduction'."""
     from appraisal.studies import mesems2021
     p = mesems2021.pooled_lesion_trials()
     harm = 1 / 0.7
     assert LO < 0.7 and HI > harm and p.lower_re < 0.7 and p.upper_re > harm
     assert p.lower < 0.7 and p.upper < harm
     r = mesems2021.imprecision_ratings(RATE)
-    assert r["MESEMS alone"]["rating"] == -2 and r["fixed effect"]["rating"] == -1
+    assert r["MESEMS alone"]["rating"] == -2 and r["fixed effect"]["rating"] == -1 and r["random effects"]["rating"] == -2
+    assert p.ratio_re < 0.7 < p.ratio
 
 
 def test_null_rejection_count_and_share_agree():

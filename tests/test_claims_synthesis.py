@@ -99,11 +99,15 @@ def _imprecision():
     res = evidence.study_results().set_index("study").loc["cudkowicz2022"]
     als = {name: evidence.imprecision_rating(lo, hi, n=n, ois=ois, benefit="above", control_risk=p0, difference=0.10)
            for name, (lo, hi) in {"p": (res["lower"], res["upper"]), "counts": (counts["lower"], counts["upper"])}.items()}
+    from appraisal.studies import mesems2021
     v = lambda q: float(data.value("mesems2021_results", q))  # noqa: E731
     n1, n2 = int(v("msc_first")), int(v("placebo_first"))
     k = L.calibrate_dispersion(eq.log_ratio(v("rate_ratio"), v("rate_ratio_lower"), v("rate_ratio_upper")).se, n1, n2,
                                ratio=v("rate_ratio"), rate=3.0)
-    ms = evidence.imprecision_rating(v("rate_ratio_lower"), v("rate_ratio_upper"), n=n1 + n2,
+    pool = mesems2021.pooled_lesion_trials()
+    n_pool = n1 + n2 + int(data.value("ms_randomized_trials", "llufriu_randomized"))
+    # the MS rating's one model: the fixed-effect pool of MESEMS and Llufriu 2014
+    ms = evidence.imprecision_rating(pool.lower, pool.upper, n=n_pool,
                                      ois=L.n_to_exclude(0.7, 1.0, 0.8, 3.0, k), benefit="below", ratio_threshold=0.7)
     return als, ms
 
@@ -119,8 +123,9 @@ def test_one_imprecision_rule_computed_for_both_randomized_questions():
         assert r["includes_benefit"] and not r["includes_harm"] and r["below_ois"] and r["rating"] == -1
         assert r["n"] * 3 < r["ois"]  # "several times smaller" (certainty.csv reason)
     assert int(raw.loc["als_function", "imprecision"]) == als["p"]["rating"]  # stored rating = computed rating
-    # the MS question by the same function: both thresholds reached, below its information size -> -2 (its row)
-    assert ms["includes_benefit"] and ms["includes_harm"] and ms["below_ois"] and ms["rating"] == -2
+    # the MS question by the same function on the fixed-effect pool: benefit reached, harm not, below its information
+    # size -> -1 (its row)
+    assert ms["includes_benefit"] and not ms["includes_harm"] and ms["below_ois"] and ms["rating"] == -1
     assert int(raw.loc["ms_inflammation", "imprecision"]) == ms["rating"]
     # the reason's "10 percentage points" is the difference the chapter uses
     assert "10 percentage points" in raw.loc["als_function", "imprecision_reason"]
@@ -191,8 +196,8 @@ def test_certainty_wording_follows_the_table():
     c = evidence.certainty_table().set_index("question_id")
     for q, r in c.iterrows():
         assert r["statement"].lower().startswith(r["certainty"]), q
-    # "rated down for <changes_ms> because its interval is wide": the MS row is rated down for imprecision only
-    assert c.loc["ms_inflammation", "changes"].startswith("imprecision")
+    # "rated down for inconsistency and imprecision (<changes_ms>)": those two domains and no other
+    assert c.loc["ms_inflammation", "changes"] == "inconsistency −1; imprecision −1"
     assert c.loc["ms_inflammation", "direction"] == "little or no effect"
     # "the estimate points to a benefit", at the lowest level there is
     assert c.loc["als_survival", "direction"] == "benefit" and c.loc["als_survival", "certainty"] == "very low"
@@ -278,13 +283,18 @@ def test_first_fda_approved_msc_product_is_not_for_als():
     assert korea["population"] == "ALS"
 
 
-def test_ms_imprecision_same_on_mesems_alone_and_on_the_random_effects_pool():
-    """Synthesis prose: 'On MESEMS alone the answer is the same; on the fixed-effect interval it would be once'."""
+def test_ms_imprecision_twice_on_mesems_alone_and_on_the_random_effects_pool():
+    """Synthesis prose: 'On MESEMS alone, or on the random-effects interval ..., the rule gives twice: the level is
+    the same'; the fixed-effect interval, the one rated, gives once."""
     from appraisal.studies import mesems2021
 
     r = {k: v["rating"] for k, v in mesems2021.imprecision_ratings().items()}
     assert r["random effects"] == r["MESEMS alone"] == -2
     assert r["fixed effect"] == -1
+    row = data.load_table("certainty").set_index("question_id").loc["ms_inflammation"]
+    stored = [int(row[d]) for d in ("risk_of_bias", "inconsistency", "indirectness", "imprecision", "publication_bias")]
+    other = [stored[0], 0, stored[2], -2, stored[4]]
+    assert evidence.grade_level("high", stored, 0) == evidence.grade_level("high", other, 0)
 
 
 def test_alsummit_table_and_text_agree_on_the_subgroup():
@@ -297,13 +307,13 @@ def test_alsummit_table_and_text_agree_on_the_subgroup():
     assert "corestem2025b" in row["sources"].split(";")
 
 
-def test_exercise_grade_rejudged_inconsistency_lowers_the_certainty():
-    """Ex. 'syn-ex-grade': with imprecision gone, inconsistency as it stands gives one level, rated down once the
-    level below it (the solution names both)."""
+def test_exercise_grade_rejudged_inconsistency_raises_the_certainty():
+    """Ex. 'syn-ex-grade': with imprecision gone, inconsistency as it stands (rated down once) gives one level; no
+    longer rated down, the level above it (the solution names both)."""
     levels = ["very low", "low", "moderate", "high"]
     row = evidence.certainty_table().set_index("question_id").loc["ms_inflammation"]
-    assert int(row["inconsistency"]) == 0  # the solution's "it was not rated down"
+    assert int(row["inconsistency"]) == -1  # the solution's "it is rated down once now"
     base = [row["risk_of_bias"], row["inconsistency"], row["indirectness"], 0, row["publication_bias"]]
-    rejudged = [row["risk_of_bias"], -1, row["indirectness"], 0, row["publication_bias"]]
+    rejudged = [row["risk_of_bias"], 0, row["indirectness"], 0, row["publication_bias"]]
     a, b = evidence.grade_level("high", base, 0), evidence.grade_level("high", rejudged, 0)
-    assert levels.index(a) == levels.index(b) + 1
+    assert levels.index(b) == levels.index(a) + 1

@@ -200,7 +200,7 @@ def test_certainty_table_computes_the_levels():
         changes = [int(r[d]) for d in ("risk_of_bias", "inconsistency", "indirectness", "imprecision",
                                        "publication_bias")]
         assert c.loc[q, "certainty"] == E.grade_level(r["start"], changes, int(r["upgrade"]))
-    assert c.loc["ms_inflammation", "certainty"] == "low"  # imprecision rated down twice (MS chapter)
+    assert c.loc["ms_inflammation", "certainty"] == "low"  # inconsistency and imprecision each rated down once (MS chapter)
     assert c.loc["als_function", "certainty"] == "very low"  # imprecision −1 by the computed rule (referee M2, round 3)
     assert c.loc["als_survival", "certainty"] == "very low"
     assert c.loc["als_combination", "certainty"] == "no evidence"

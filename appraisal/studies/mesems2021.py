@@ -66,9 +66,10 @@ def imprecision_ratings(rate: float = 3.0) -> dict[str, dict]:
     Appreciable effects are a 30% reduction and its mirror increase; the information size is the
     total needed to exclude a 30% reduction with 80% power (:func:`appraisal.simulate.lesions.n_to_exclude`),
     with the overdispersion calibrated to MESEMS's interval at ``rate`` lesions per patient on placebo
-    (the MS chapter's assumption). Returns the rating on three intervals: ``"random effects"`` (the one
-    the rating uses, since inconsistency is not rated down separately), ``"fixed effect"`` (both pooled
-    over MESEMS and Llufriu 2014) and ``"MESEMS alone"``.
+    (the MS chapter's assumption). Returns the rating on three intervals: ``"fixed effect"`` (the one
+    the rating uses, the model of the whole MS rating, with the two trials' disagreement rated under
+    inconsistency), ``"random effects"`` (the sensitivity model, whose interval carries that
+    disagreement; both pooled over MESEMS and Llufriu 2014) and ``"MESEMS alone"``.
     """
     from ..evidence import imprecision_rating
     from ..simulate import lesions as L
@@ -83,7 +84,7 @@ def imprecision_ratings(rate: float = 3.0) -> dict[str, dict]:
     def rate_it(lower, upper, n):
         return imprecision_rating(lower, upper, n=n, ois=ois, benefit="below", ratio_threshold=0.7)
 
-    return {"random effects": rate_it(p.lower_re, p.upper_re, n_pool), "fixed effect": rate_it(p.lower, p.upper, n_pool),
+    return {"fixed effect": rate_it(p.lower, p.upper, n_pool), "random effects": rate_it(p.lower_re, p.upper_re, n_pool),
             "MESEMS alone": rate_it(lo, hi, n1 + n2)}
 
 
