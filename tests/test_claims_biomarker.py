@@ -352,3 +352,21 @@ def test_takeaway_common_and_with_many_tests_likely():
     # "common when nothing changes, and with many tests likely": > 10% at the fewest, > 50% at the most
     assert mt.fwer_independent(min(K_SCENARIOS), 0.05) > 0.1
     assert mt.fwer_independent(max(K_SCENARIOS), 0.05) > 0.5
+
+
+def test_journal_version_count_lies_inside_the_scenario_range_and_fails_holm_at_the_bound():
+    """'{bp_journal_k} tests ... It is the best-supported count, and it lies inside the range the other scenarios
+    span'; 'At the journal version's 16 tests it survives only if its true p was below 0.0031'; takeaway: 'sure to
+    survive ... only for up to 5 tests; at the journal version's 16 it needs a true p below ...'."""
+    from appraisal import multiple_testing as mt
+    j = "alkhazaali2024_journal"
+    k = mt.n_comparisons(int(data.value(j, "markers_named")), int(data.value(j, "fluids")), 1)
+    assert k == 16
+    assert 3 < k < 60  # inside the scenarios' range (fewest the wording allows .. monthly visits)
+    bound = data.value("alkhazaali2024_results", "p_tnf_alpha_csf")
+    assert mt.holm_threshold_for_smallest(k, 0.05) < bound  # a p printed as "<0.01" is not sure to survive
+    assert mt.holm_threshold_for_smallest(k, 0.05) == pytest.approx(0.003125)
+    # the same series: the journal abstract's patients are the preprint's
+    assert data.value(j, "n_patients") == data.value("alkhazaali2024_results", "n_patients")
+    # the pattern's chance at k = 16 is close to its maximum over k (7.55% at k = 19, 20)
+    assert 100 * mt.one_below_rest_above(k, 0.01, 0.05) == pytest.approx(7.41, abs=0.01)
