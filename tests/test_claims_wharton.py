@@ -435,3 +435,31 @@ def test_domain4_moderate_with_a_reason():
     q = structured.questions("barczewska2020").set_index("item")
     assert q.loc["4.3", "answer"] == "NI" and "for completeness" in q.loc["4.6", "support"]
     assert "recorded death" in q.loc["5.4", "support"]
+
+
+def test_split_given_its_total_is_weak_evidence_for_a_modest_benefit():
+    """Referee 8 M2: 'a benefit of 0.2 points/month ... makes the published 21 against 13 only about 2.6 times as likely
+    as no effect does ... at most 2.6 across the noise grid, and below 1 ... where so little visit noise ...'; the
+    joint-tail ratio at the default noise is far larger (about 12), because it mostly reflects the total outside
+    'no change'."""
+    from appraisal.simulate import matched_pairs as MP
+    from appraisal.studies import barczewska2020 as RA
+    p, pub = RA.null_pair_settings(), RA.published_split()
+    noises = (0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0)
+    g = MP.category_grid(pub["decreased"], pub["increased"], p, noise_sd=noises, treatment_effect=(0.2,),
+                         n_studies=2000, seed=2020)
+    lrs = {r["noise_sd"]: RA.split_likelihood_ratio(r["decreased %"], r["increased %"])["lr"] for _, r in g.iterrows()}
+    assert 2 < lrs[p["noise_sd"]] < 3.5  # "only about 2.6 times"
+    assert max(lrs.values()) < 3.5 and min(lrs.values()) < 1  # "at most ...", "below 1"
+    assert lrs[0.0] == min(lrs.values())  # the lowest where there is no visit noise
+    g0 = MP.category_grid(pub["decreased"], pub["increased"], p, noise_sd=(p["noise_sd"],), n_studies=2000, seed=2020)
+    g0 = g0[g0["slope_change_sd"] == p["slope_change_sd"]]
+    joint_ratio = float(g[g["noise_sd"] == p["noise_sd"]]["p_joint"].iloc[0]) / float(g0["p_joint"].iloc[0])
+    assert joint_ratio > 3 * lrs[p["noise_sd"]]  # the joint tails exaggerate the evidence in the split
+
+
+def test_split_likelihood_ratio_is_one_under_no_effect_and_refuses_bad_input():
+    from appraisal.studies import barczewska2020 as RA
+    assert RA.split_likelihood_ratio(20.0, 20.0)["lr"] == pytest.approx(1.0)
+    with pytest.raises(ValueError, match="decreased_pct"):
+        RA.split_likelihood_ratio(0.0, 20.0)

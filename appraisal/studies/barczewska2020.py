@@ -35,7 +35,7 @@ from ..reconstruct import (
     power_two_proportions,
 )
 
-__all__ = ["barczewska2020_checks", "barczewska2020_audit", "compact", "AUDIT_PROBLEMS", "audit_problems", "published_split", "sign_test",
+__all__ = ["barczewska2020_checks", "barczewska2020_audit", "compact", "AUDIT_PROBLEMS", "audit_problems", "published_split", "sign_test", "split_likelihood_ratio",
            "null_pair_settings", "survival_settings", "reference_selection_settings", "power_statement", "ROUNDING_NOTE"]
 
 _R = "barczewska2020_results"
@@ -326,6 +326,28 @@ def sign_test() -> dict[str, float]:
     k, n = s["decreased"], s["decreased"] + s["increased"]
     return {"decreased": k, "outside": n, "p_two_sided": float(stats.binomtest(k, n).pvalue),
             "p_one_sided": float(stats.binomtest(k, n, alternative="greater").pvalue)}
+
+
+def split_likelihood_ratio(decreased_pct: float, increased_pct: float) -> dict[str, float]:
+    """How much the published split, given how many patients left "no change", favours a model over no effect.
+
+    Under no effect with exchangeable pairs, a patient outside "no change" is equally likely to be on
+    either side, so given the number outside (``n``) the count decreased is Binomial(``n``, 1/2): that
+    is the sign test, and it uses all the information the split carries about an effect. A model
+    that puts ``decreased_pct`` and ``increased_pct`` of patients on the two sides (for example the
+    simulated means under a modest benefit) gives a patient outside "no change" the chance
+    ``q = decreased_pct / (decreased_pct + increased_pct)`` of having decreased. The likelihood
+    ratio of the published split against no effect is then
+    ``Binom(d; n, q) / Binom(d; n, 1/2)`` (scipy ``binom.pmf``): the conditional likelihood of the
+    split given its total, which leaves out the total itself, since the total depends on the
+    unmeasured visit noise far more than on an effect. Returns ``q``, ``n`` and ``lr``.
+    """
+    d_pct = chk.positive("decreased_pct", decreased_pct)
+    i_pct = chk.positive("increased_pct", increased_pct)
+    s = published_split()
+    d, n = int(s["decreased"]), int(s["decreased"] + s["increased"])
+    q = d_pct / (d_pct + i_pct)
+    return {"q": float(q), "n": n, "lr": float(stats.binom.pmf(d, n, q) / stats.binom.pmf(d, n, 0.5))}
 
 
 def null_pair_settings() -> dict:
