@@ -500,7 +500,10 @@ def traffic_light(rob: pd.DataFrame, labels: dict[str, str] | None = None):
 
     Colours run from green (low) through yellow (some concerns / moderate) and red
     (high / serious) to dark red (critical); grey is "no information". Each dot also
-    carries a symbol (+ ! − × ?) so the figure reads without colour.
+    carries a symbol (+ ! − × ?) so the figure reads without colour. A judgment whose
+    ``reason`` (when ``rob`` has that column) starts with "Provisional" is drawn with a
+    dashed ring, and the legend says so: the label then shows its status, not only the
+    caveat in the tables.
     """
     import matplotlib.pyplot as plt
     from matplotlib.lines import Line2D
@@ -513,6 +516,10 @@ def traffic_light(rob: pd.DataFrame, labels: dict[str, str] | None = None):
     if not tools:
         raise ValueError("rob is not allowed: it holds no judgment of a known tool.")
     mats = {t: rob_matrix(rob, t) for t in tools}
+    provisional = set()
+    if "reason" in rob.columns:
+        flag = rob["reason"].fillna("").astype(str).str.startswith("Provisional")
+        provisional = set(zip(rob.loc[flag, "study"], rob.loc[flag, "domain"]))
     width = max(m.shape[1] for m in mats.values())
     heights = [len(m) + 1.6 for m in mats.values()]
     fig, axes = plt.subplots(len(tools), 1, figsize=(7.0, 0.5 * sum(heights) + 1.0),
@@ -526,6 +533,8 @@ def traffic_light(rob: pd.DataFrame, labels: dict[str, str] | None = None):
                 sev = SEVERITY[jdg]
                 ax.scatter(j, i, s=380, color=_COLOURS[sev], edgecolor="k", lw=1.6 if dom == "Overall" else 0.5,
                            zorder=3)
+                if (study, dom) in provisional:
+                    ax.scatter(j, i, s=900, facecolor="none", edgecolor="k", lw=1.2, linestyle=(0, (2, 2)), zorder=2)
                 ax.text(j, i, _SYMBOLS[jdg], ha="center", va="center", fontsize=11, fontweight="bold",
                         color="white" if sev in (2, 3) else "black", zorder=4)
         ax.xaxis.tick_top()
@@ -544,6 +553,9 @@ def traffic_light(rob: pd.DataFrame, labels: dict[str, str] | None = None):
     handles = [Line2D([], [], marker="o", ls="", ms=11, mfc=_COLOURS[s], mec="k", label=lab)
                for s, lab in [(0, "+ low"), (1, "! some concerns / moderate"), (2, "− high / serious"),
                               (3, "× critical"), (None, "? no information")]]
+    if provisional:
+        handles.append(Line2D([], [], marker="o", ls="", ms=15, mfc="none", mec="k", mew=1.0,
+                              label="dashed ring: provisional (report partly read)"))
     fig.legend(handles=handles, loc="outside lower center", ncol=3, fontsize=8, frameon=False)
     return fig
 

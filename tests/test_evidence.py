@@ -441,3 +441,17 @@ def test_signalling_questions_follow_each_tools_domain_order():
     q = structured.questions("debamestrocel")
     domains = list(dict.fromkeys(q["domain"]))
     assert domains == [d for d in E.ROB2_DOMAINS if d != "Overall"]
+
+
+def test_traffic_light_rings_provisional_judgments_and_says_so():
+    """A judgment whose reason starts 'Provisional' gets a dashed ring and a legend entry (referee 8, rationale M3)."""
+    import matplotlib
+    matplotlib.use("Agg")
+    rob = E.risk_of_bias()
+    fig = E.traffic_light(rob)
+    labels = [t.get_text() for lg in fig.legends for t in lg.get_texts()]
+    assert any("provisional" in lab for lab in labels)
+    assert rob["reason"].fillna("").str.startswith("Provisional").any()
+    fig2 = E.traffic_light(rob.assign(reason="settled"))
+    labels2 = [t.get_text() for lg in fig2.legends for t in lg.get_texts()]
+    assert not any("provisional" in lab for lab in labels2)

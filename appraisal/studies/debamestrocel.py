@@ -31,7 +31,8 @@ from ..twobytwo import (
 
 TABLE = "debamestrocel_results"
 
-__all__ = ["TABLE", "whole_trial", "subgroup", "press_tables", "complement", "audit_checks", "power_summary", "forest_rows", "draw_forest"]
+__all__ = ["TABLE", "whole_trial", "subgroup", "press_tables", "complement", "audit_checks", "power_summary", "forest_rows", "draw_forest",
+           "threshold_analyses", "threshold_summary", "deaths"]
 
 
 def _v(q: str):
@@ -188,3 +189,50 @@ def draw_forest(rows: pd.DataFrame, ax) -> None:
     ax.set_yticks(y, list(rows["label"]), fontsize=8)
     ax.set_xlabel("odds ratio of responding, debamestrocel vs placebo (log scale)")
     ax.grid(axis="y", visible=False)
+
+
+def threshold_analyses() -> pd.DataFrame:
+    """The paper's Table 4: both endpoints at nine nested baseline cut-offs (``data/debamestrocel_table4``).
+
+    One row per cut-off (baseline ALSFRS-R of at least 26 to at least 34), with the number of
+    patients in each analysis, the printed percentages and p-values, and two flags:
+    ``responder_below_05`` and ``change_below_05`` (p below 0.05). The subgroups are nested, so
+    their tests are strongly correlated; the sponsor calls these floor-effect analyses post hoc.
+    """
+    t = data.load_table("debamestrocel_table4").sort_values("baseline_min").reset_index(drop=True)
+    return t.assign(responder_below_05=t["p_responder"] < 0.05, change_below_05=t["p_change"] < 0.05,
+                    missing_change=t["n_responder"] - t["n_change"])
+
+
+def threshold_summary(alpha: float = 0.05) -> dict:
+    """How many of Table 4's cut-offs give p below ``alpha``, and how many survive Holm over every subgroup.
+
+    The family is the nine Table 4 cut-offs plus the prespecified subgroup (at least 35): ten
+    looks at the primary endpoint of the same trial. Holm's procedure (statsmodels
+    ``multipletests``) over those ten responder p-values is a simple yardstick, conservative for
+    nested, correlated subgroups. Returns ``n_cutoffs``, ``n_family``, ``n_responder_below``,
+    ``n_change_below``, ``min_p_responder``, ``holm_first`` (``alpha / n_family``, the line the
+    smallest p must pass) and ``n_holm`` (responder p-values rejected by Holm).
+    """
+    from statsmodels.stats.multitest import multipletests
+
+    alpha = chk.probability("alpha", alpha)
+    t = threshold_analyses()
+    ps = list(t["p_responder"]) + [float(_v("subgroup_odds_ratio_p"))]
+    reject = multipletests(ps, alpha=alpha, method="holm")[0]
+    return {"n_cutoffs": int(len(t)), "n_family": len(ps),
+            "n_responder_below": int((t["p_responder"] < alpha).sum()),
+            "n_change_below": int((t["p_change"] < alpha).sum()),
+            "min_p_responder": float(t["p_responder"].min()), "holm_first": float(alpha / len(ps)),
+            "n_holm": int(reject.sum())}
+
+
+def deaths() -> OddsRatio:
+    """Deaths per arm in the phase 3 as reported to the FDA's advisory committee, as a 2×2 comparison.
+
+    The counts come from testimony citing the FDA's analysis (``deaths_msc``, ``deaths_placebo``);
+    the denominators are not given there, so the treated arms of the publication's Table 1 are
+    assumed (:func:`whole_trial`). Fisher's exact p is the one to read with so few deaths.
+    """
+    w = whole_trial().iloc[0]
+    return odds_ratio_2x2(int(_v("deaths_msc")), int(w["n1"]), int(_v("deaths_placebo")), int(w["n2"]))
