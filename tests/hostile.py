@@ -212,6 +212,7 @@ _OVERRIDES: dict[str, dict[str, Any]] = {
     "studies.petrou2021.shape_grid": {"n": 300},
     "studies.petrou2021.rtm_grid": {"n": 300},
     "studies.petrou2021.riser_grid": {"n": 300, "n_trials": 200, "n_mean_trials": 100},
+    "studies.petrou2021.effect_contrast": {"n": 300, "n_trials": 200, "n_mean_trials": 100},
     "studies.petrou2021.plateau_check": {"n": 300},
     "simulate.matched_pairs.simulate_matched_pairs": {"n_studies": 2},
     "simulate.single_arm.trial_sized": {"n_trials": 50},

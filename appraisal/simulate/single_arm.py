@@ -43,8 +43,9 @@ Model (one row per screened patient, all vectorized):
   rule come from :mod:`appraisal.progression`. Patients whose earlier rate is exactly 0
   have no defined improvement; they are counted, not dropped silently.
 
-No treatment effect is simulated: whatever "responders" appear are made by the disease
-course, the instrument and the metric.
+No treatment effect is simulated by default: whatever "responders" appear are made by the
+disease course, the instrument and the metric. A true slowing (``treatment_slowing``) can be
+added, only to show what a real effect would produce under the same metric.
 """
 
 from __future__ import annotations
@@ -225,6 +226,7 @@ def simulate_untreated(
     round_scores: bool = True,
     min_run_in_loss: float | None = None,
     expectation_bias: float = 0.0,
+    treatment_slowing: float = 0.0,
 ) -> SingleArmResult:
     """Simulate ``n`` screened, untreated patients and apply the responder rule (see module doc).
 
@@ -238,7 +240,10 @@ def simulate_untreated(
     many points during the run-in are enrolled (enrolment after a steep spell, a route to
     regression to the mean). ``expectation_bias``: points added to every observed score after
     the first injection, standing for unblinded rating or reporting, with no change in the
-    disease (0 = none). ``noise_sd`` must lie in 0–48 points.
+    disease (0 = none). ``treatment_slowing``: a true effect, for contrast with the no-effect
+    default (0): from the first injection on, each patient loses function at ``1 −
+    treatment_slowing`` times their natural rate (0.5 halves the decline, 1 halts it), with no
+    change before it. ``noise_sd`` must lie in 0–48 points.
 
     ``extra`` holds ``true_score`` (enrolled × visits, the noiseless score before rounding) and
     ``n_eligible`` (screened patients meeting the score and age criteria, before any
@@ -273,6 +278,7 @@ def simulate_untreated(
     if min_run_in_loss is not None:
         min_run_in_loss = chk.in_range("min_run_in_loss", min_run_in_loss, 0.0, MAX_SCORE)
     expectation_bias = chk.in_range("expectation_bias", expectation_bias, -MAX_SCORE, MAX_SCORE)
+    treatment_slowing = chk.in_range("treatment_slowing", treatment_slowing, 0.0, 1.0)
 
     # average rate per patient: lognormal with the given mean and SD (or constant)
     if slope_sd == 0:
@@ -289,6 +295,8 @@ def simulate_untreated(
     rel = np.concatenate([np.full((n, 1), -run_in_months), np.zeros((n, 1)), np.cumsum(gaps, axis=1)], axis=1)
     since_onset = onset_to_screen[:, None] + run_in_months + rel
     loss = b[:, None] * REFERENCE_MONTHS * (since_onset / REFERENCE_MONTHS) ** shape_exponent
+    if treatment_slowing:  # after the first injection (column 1) the loss accrues at (1 − slowing) of its natural pace
+        loss[:, 2:] = loss[:, 1:2] + (1.0 - treatment_slowing) * (loss[:, 2:] - loss[:, 1:2])
     true_score = np.maximum(MAX_SCORE - loss, 0.0)
     obs = true_score + noise_sd * gen.standard_normal(true_score.shape)
     obs[:, 2:] += expectation_bias  # visits after the first injection
@@ -323,7 +331,7 @@ def simulate_untreated(
         noise_sd=noise_sd, interval_months=(lo_int, hi_int), n_intervals=n_intervals, run_in_months=run_in_months,
         before=before, entry_min_score=entry_min_score, age_range=(age_lo, age_hi), age_mean=age_mean,
         age_sd=age_sd, screening_score_range=(s_lo, s_hi), threshold=threshold, round_scores=round_scores,
-        min_run_in_loss=min_run_in_loss, expectation_bias=expectation_bias,
+        min_run_in_loss=min_run_in_loss, expectation_bias=expectation_bias, treatment_slowing=treatment_slowing,
     )
     return SingleArmResult(
         params=params, n_screened=n, n_enrolled=m, visit_months=rel, observed=obs, true_rate=b,

@@ -20,7 +20,8 @@ from ..simulate import single_arm as sim
 __all__ = ["INTERVALS", "responder_table", "petrou_checks", "petrou_audit", "constraints", "summary_vs_publication",
            "mean_improvement_arithmetic", "NOISE_GRID", "BEFORE_SETTINGS", "SHAPES", "p15_grid", "shape_grid",
            "RTM_RUN_INS", "RTM_NOISE", "RTM_LOSSES", "later_intervals", "rtm_grid", "RISER_SETTINGS",
-           "RISER_NOISE", "riser_grid", "PLATEAU_NOISE", "plateau_check"]
+           "RISER_NOISE", "riser_grid", "PLATEAU_NOISE", "plateau_check", "EFFECT_SLOWINGS", "EFFECT_SETTINGS",
+           "effect_contrast"]
 
 TABLE = "petrou2021_results"
 
@@ -371,6 +372,55 @@ def riser_grid(n: int = 4000, seed: int = 0, noise_sds=RISER_NOISE, n_trials: in
                          "P rose, any visit": anyv["p_rose"],
                          "P joint": ris["p_joint"], "P joint SE": ris["p_joint_se"],
                          "P joint high": ris["p_joint_high"]})
+    return pd.DataFrame(rows)
+
+
+#: true slowings of decline for the contrast with "no effect": none, half, three quarters, and a complete halt
+EFFECT_SLOWINGS = (0.0, 0.5, 0.75, 1.0)
+#: the settings of the riser table the contrast uses: the plainest one and the one that enrols after a steep run-in
+EFFECT_SETTINGS = ("noise only", "run-in loss ≥ 3 (3 months)")
+
+
+def effect_contrast(n: int = 4000, seed: int = 0, slowings=EFFECT_SLOWINGS, settings=EFFECT_SETTINGS,
+                    noise_sd: float = 1.0, n_trials: int = 20_000, n_mean_trials: int = 1000,
+                    name: str = TABLE) -> pd.DataFrame:
+    """The first interval's reported features under no effect *and* under real slowings of decline.
+
+    A feature counts against "no effect" only if a real effect makes it reasonably likely. For each
+    setting in ``settings`` (keys of :data:`RISER_SETTINGS`) and each true slowing in ``slowings``
+    (``treatment_slowing`` of :func:`appraisal.simulate.single_arm.simulate_untreated`; 0 is no
+    effect), at visit noise ``noise_sd``: ``responders (%)`` and ``P resp.`` (at least the published
+    responders among those analysed), ``median mean`` (the median, over ``n_mean_trials`` resampled
+    trials, of the trial's mean improvement over all patients with a defined one), ``P mean`` with
+    ``P mean high`` (its exact 95% upper end), ``P mean, resp.`` (the mean over responders only) and
+    ``P rose`` (at least the published number whose score rose). Same seed for every row.
+    """
+    n, seed, name = _grid_args(n, seed, name)
+    slowings = chk.array("slowings", slowings, ndim=1, max_size=6, low=0.0, high=1.0)
+    if (not isinstance(settings, (list, tuple)) or not settings
+            or not all(isinstance(s, str) and s in RISER_SETTINGS for s in settings)):
+        raise ValueError(f"settings={settings!r} is not allowed: give a non-empty list of keys of RISER_SETTINGS "
+                         f"({', '.join(RISER_SETTINGS)}).")
+    noise_sd = chk.in_range("noise_sd", noise_sd, 0.0, 5.0)
+    n_trials = chk.integer("n_trials", n_trials, low=100, high=200_000)
+    n_mean_trials = chk.integer("n_mean_trials", n_mean_trials, low=100, high=100_000)
+    t = reported(name)
+    n_obs, k_obs = _v(t, "analysed"), _v(t, "responders_inj1_inj2")
+    k_rose = _v(t, "clinically_improved_after_inj1")
+    mean_obs = float(t.loc["mean_improvement_inj1_inj2", "value"])
+    rows = []
+    for label in settings:
+        for slowing in slowings:
+            r = sim.simulate_untreated(n, seed=seed, noise_sd=noise_sd, treatment_slowing=float(slowing),
+                                       **RISER_SETTINGS[label])
+            tr = sim.trial_sized(r, n_obs, n_trials=n_mean_trials, seed=seed)
+            ris = sim.riser_trials(r, n_obs, k_rose, k_obs, n_trials=n_trials, seed=seed)
+            rows.append({"setting": label, "true slowing (%)": 100 * float(slowing),
+                         "responders (%)": 100 * tr["p"], "P resp.": tr["prob_at_least"](k_obs),
+                         "median mean (%)": float(np.median(tr["means"])) if tr["means"].size else float("nan"),
+                         **_share_reaching("P mean", tr["means"], mean_obs),
+                         **_share_reaching("P mean, resp.", tr["means_responders"], mean_obs),
+                         "P rose": ris["p_rose"]})
     return pd.DataFrame(rows)
 
 
