@@ -768,8 +768,13 @@ _ROW_SPAN = 320.0  # pt: the tallest table row the book prints (a 17-line cell i
 
 
 def _row_on_a_page(tokens: list[str], pages: list[dict], footer: float) -> tuple[int, str] | None:
-    """(page number, where) of a page whose text area holds every token within a row's height."""
+    """(page number, where) of a page whose text area holds every token within a row's height.
+
+    Short numeric tokens can also meet by chance on an unrelated page; so a match outside the
+    text area is reported only if no page holds the row inside it.
+    """
     need = set(tokens)
+    outside = None
     for n, page in enumerate(pages, start=1):
         at: dict[str, list[dict]] = {}
         for w in _with_hyphenated(page["words"]):
@@ -786,8 +791,11 @@ def _row_on_a_page(tokens: list[str], pages: list[dict], footer: float) -> tuple
                 worst = max((min(ws, key=lambda w: abs(w["y0"] - a["y0"])) for ws in near), key=lambda w: w["y1"])
                 inside = worst["y1"] <= footer - 2 and all(
                     0 <= w["x0"] and w["x1"] <= page["width"] for ws in near for w in ws)
-                return n, "inside" if inside else f"outside the text area ({worst['text']!r} ends at y={worst['y1']})"
-    return None
+                if inside:
+                    return n, "inside"
+                if outside is None:
+                    outside = (n, f"outside the text area ({worst['text']!r} ends at y={worst['y1']})")
+    return outside
 
 
 @pytest.mark.pdf
