@@ -320,6 +320,16 @@ def _share_reaching(label: str, values: np.ndarray, target: float) -> dict:
     return {label: hits / n, f"{label} high": float(proportion_ci(hits, n, method="exact")[1])}
 
 
+def _first_interval_inputs(n_trials, n_mean_trials, name: str):
+    """Checked resampling sizes and the published first-interval figures: analysed, responders, risers, mean."""
+    n_trials = chk.integer("n_trials", n_trials, low=100, high=200_000)
+    n_mean_trials = chk.integer("n_mean_trials", n_mean_trials, low=100, high=100_000)
+    t = reported(name)
+    published = (_v(t, "analysed"), _v(t, "responders_inj1_inj2"), _v(t, "clinically_improved_after_inj1"),
+                 float(t.loc["mean_improvement_inj1_inj2", "value"]))
+    return n_trials, n_mean_trials, published
+
+
 def riser_grid(n: int = 4000, seed: int = 0, noise_sds=RISER_NOISE, n_trials: int = 20_000,
                n_mean_trials: int = 1000, name: str = TABLE) -> pd.DataFrame:
     """The three reported features of the first interval under "no effect", over visit noise × setting.
@@ -347,12 +357,7 @@ def riser_grid(n: int = 4000, seed: int = 0, noise_sds=RISER_NOISE, n_trials: in
     """
     n, seed, name = _grid_args(n, seed, name)
     noise_sds = chk.array("noise_sds", noise_sds, ndim=1, max_size=6, low=0.0, high=5.0)
-    n_trials = chk.integer("n_trials", n_trials, low=100, high=200_000)
-    n_mean_trials = chk.integer("n_mean_trials", n_mean_trials, low=100, high=100_000)
-    t = reported(name)
-    n_obs, k_obs = _v(t, "analysed"), _v(t, "responders_inj1_inj2")
-    k_rose = _v(t, "clinically_improved_after_inj1")
-    mean_obs = float(t.loc["mean_improvement_inj1_inj2", "value"])
+    n_trials, n_mean_trials, (n_obs, k_obs, k_rose, mean_obs) = _first_interval_inputs(n_trials, n_mean_trials, name)
     prob = lambda k, q: float(stats.binom.sf(k - 1, n_obs, q))  # noqa: E731
     rows = []
     for label, kw in RISER_SETTINGS.items():
@@ -402,12 +407,7 @@ def effect_contrast(n: int = 4000, seed: int = 0, slowings=EFFECT_SLOWINGS, sett
         raise ValueError(f"settings={settings!r} is not allowed: give a non-empty list of keys of RISER_SETTINGS "
                          f"({', '.join(RISER_SETTINGS)}).")
     noise_sd = chk.in_range("noise_sd", noise_sd, 0.0, 5.0)
-    n_trials = chk.integer("n_trials", n_trials, low=100, high=200_000)
-    n_mean_trials = chk.integer("n_mean_trials", n_mean_trials, low=100, high=100_000)
-    t = reported(name)
-    n_obs, k_obs = _v(t, "analysed"), _v(t, "responders_inj1_inj2")
-    k_rose = _v(t, "clinically_improved_after_inj1")
-    mean_obs = float(t.loc["mean_improvement_inj1_inj2", "value"])
+    n_trials, n_mean_trials, (n_obs, k_obs, k_rose, mean_obs) = _first_interval_inputs(n_trials, n_mean_trials, name)
     rows = []
     for label in settings:
         for slowing in slowings:
