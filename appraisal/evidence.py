@@ -58,6 +58,7 @@ __all__ = [
     "grade_level",
     "ratio_bounds_for_difference",
     "imprecision_rating",
+    "certainty_if",
     "certainty_table",
 ]
 
@@ -682,6 +683,27 @@ def certainty_statement(level: str, certainty_of: str) -> str:
     if level == "very low":  # GRADE's wording for very low certainty carries no direction
         return f"Very low certainty: the evidence is very uncertain {certainty_of}"
     return f"{level.capitalize()} certainty {certainty_of}"
+
+
+def certainty_if(question_id: str, directory: Path | str | None = None, **domains: int) -> str:
+    """The level a question's certainty would take with some domains re-judged, the others as stored.
+
+    ``domains`` maps GRADE domains (``risk_of_bias``, ``inconsistency``, ``indirectness``,
+    ``imprecision``, ``publication_bias``) to a new change (0, −1 or −2), e.g.
+    ``certainty_if("ms_inflammation", inconsistency=0, imprecision=-2)``; the start and any rating
+    up stay as stored in ``data/certainty``. Computed by :func:`grade_level`, so a sensitivity
+    statement ("rated down for inconsistency too, the certainty would be …") is never typed.
+    """
+    cert = data.load_table("certainty", directory).set_index("question_id")
+    if question_id not in cert.index:
+        raise ValueError(f"question_id={question_id!r} is not allowed: choose one of {', '.join(cert.index)}.")
+    unknown = sorted(set(domains) - set(_GRADE_DOMAINS))
+    if unknown:
+        raise ValueError(f"{unknown[0]}={domains[unknown[0]]!r} is not allowed: re-judge only the GRADE domains "
+                         f"{', '.join(_GRADE_DOMAINS)}.")
+    r = cert.loc[question_id]
+    changes = [domains.get(d, int(r[d])) for d in _GRADE_DOMAINS]
+    return grade_level(r["start"], changes, int(r["upgrade"] or 0))
 
 
 def certainty_table(directory: Path | str | None = None) -> pd.DataFrame:

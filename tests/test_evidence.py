@@ -455,3 +455,14 @@ def test_traffic_light_rings_provisional_judgments_and_says_so():
     fig2 = E.traffic_light(rob.assign(reason="settled"))
     labels2 = [t.get_text() for lg in fig2.legends for t in lg.get_texts()]
     assert not any("provisional" in lab for lab in labels2)
+
+
+def test_certainty_if_recomputes_with_domains_rejudged_and_refuses_unknown_ones():
+    assert E.certainty_if("ms_inflammation") == E.certainty_table().set_index("question_id").loc["ms_inflammation",
+                                                                                                 "certainty"]
+    assert E.certainty_if("ms_inflammation", inconsistency=0) == "moderate"
+    assert E.certainty_if("ms_inflammation", inconsistency=0, imprecision=-2) == "low"
+    with pytest.raises(ValueError, match="question_id"):
+        E.certainty_if("no_such_question")
+    with pytest.raises(ValueError, match="bias="):
+        E.certainty_if("ms_inflammation", bias=-1)
