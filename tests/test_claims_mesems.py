@@ -345,3 +345,11 @@ def test_cited_review_contradiction_is_recorded():
     con = structured.contradictions("mesems2021_contradictions")
     row = con[con["topic"] == "what the cited review concludes"]
     assert len(row) == 1 and "growing evidence supporting" in row["statement_b"].iloc[0]
+
+
+def test_petrou2020_is_the_strongest_signal_of_the_four_smaller_trials():
+    """'the strongest randomized signal in favour of MSCs that the summary leaves out (its p-values are the smallest of
+    the four trials)': smaller than Llufriu's trend; Fernández (inconclusive) and Harris (no difference) give none."""
+    r = lambda q: data.value("ms_randomized_trials", q)  # noqa: E731
+    assert max(r("petrou2020_fail_p_it"), r("petrou2020_fail_p_iv")) < r("llufriu_gel_p")
+    assert r("harris2024_edss_plus_msc_np") <= r("harris2024_edss_plus_saline")  # no benefit on its primary outcome
